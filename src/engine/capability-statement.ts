@@ -1,0 +1,64 @@
+/** The CapabilityStatement, generated from what the engine really exposes. */
+import type { Definitions } from '../fhir/definitions/model.js';
+import { profiles } from '../fhir/terminology.js';
+import type { EngineOptions } from './engine-deps.js';
+
+/** Search parameters the engine answers for a type (Resource-level ones included). */
+export type SearchParamLister = (type: string) => Array<{ code: string; type: string; url: string }>;
+
+const WRITE_INTERACTIONS = ['create', 'update', 'delete'];
+const READ_INTERACTIONS = ['read', 'vread', 'history-instance', 'history-type', 'search-type'];
+const SERVER_WRITTEN = new Set(['AuditEvent', 'Provenance']);
+
+export interface CapabilityInfo {
+  software: { name: string; version: string };
+  releaseDate?: string;
+}
+
+export function buildCapabilityStatement(
+  defs: Definitions,
+  options: EngineOptions,
+  searchParams: SearchParamLister,
+  info: CapabilityInfo,
+  searchSupported: boolean,
+): Record<string, unknown> {
+  const resource = options.resourceTypes.map((type) => {
+    const interactions = [...READ_INTERACTIONS.filter((i) => searchSupported || i !== 'search-type'), ...(SERVER_WRITTEN.has(type) ? [] : WRITE_INTERACTIONS)];
+    const entry: Record<string, unknown> = {
+      type,
+      interaction: interactions.map((code) => ({ code })),
+      versioning: 'versioned-update',
+      readHistory: true,
+      updateCreate: true,
+      conditionalCreate: true,
+      conditionalRead: 'full-support',
+      conditionalUpdate: false,
+      conditionalDelete: 'single',
+      referencePolicy: ['literal', 'enforced', 'local'],
+    };
+    if (type === 'DocumentReference') entry.supportedProfile = [profiles.documentReference];
+    if (searchSupported) {
+      entry.searchParam = searchParams(type).map((p) => ({ name: p.code, definition: p.url, type: p.type }));
+    }
+    return entry;
+  });
+  return {
+    resourceType: 'CapabilityStatement',
+    status: 'active',
+    date: info.releaseDate ?? new Date().toISOString().slice(0, 10),
+    publisher: 'cahier-de-liaison contributors',
+    kind: 'instance',
+    instantiates: [profiles.capabilityStatement],
+    software: info.software,
+    fhirVersion: defs.fhirVersion,
+    format: ['application/fhir+json', 'json'],
+    rest: [
+      {
+        mode: 'server',
+        documentation: 'Gestionnaire de cahier de liaison (CI-SIS ans.fhir.fr.cdl 3.0.0)',
+        resource,
+        interaction: [{ code: 'transaction' }, { code: 'batch' }, { code: 'history-system' }],
+      },
+    ],
+  };
+}

@@ -1,0 +1,105 @@
+/**
+ * The FHIR engine: takes a framework-free request and answers it. Every interaction goes
+ * through `handle`, the one place where cross-cutting concerns wrap the interactions.
+ */
+import { errors } from '../fhir/errors.js';
+import { bundleOf, type PlannedEntry } from './bundle-entries.js';
+import { buildCapabilityStatement, type CapabilityInfo } from './capability-statement.js';
+import type { EngineDeps, RequestContext } from './engine-deps.js';
+import { EngineCore } from './engine-core.js';
+import { parsePrefer, type FhirRequest, type FhirResponse, type RequestHeaders } from './fhir-request.js';
+import { batch } from './interactions/batch.js';
+import { create } from './interactions/create.js';
+import { conditionalDelete, deleteResource } from './interactions/delete.js';
+import { history } from './interactions/history.js';
+import { read, vread } from './interactions/read.js';
+import { transaction } from './interactions/transaction.js';
+import { update } from './interactions/update.js';
+import { classify, type Operation } from './operation.js';
+import type { StorageReader } from './storage-port.js';
+
+export class Engine {
+  private readonly core: EngineCore;
+  private readonly capabilityJson: string;
+
+  constructor(
+    private readonly deps: EngineDeps,
+    info: CapabilityInfo,
+  ) {
+    this.core = new EngineCore(deps);
+    const searchParams = (type: string) =>
+      Object.values(deps.defs.searchParams[type] ?? {}).map((p) => ({ code: p.code, type: p.type, url: p.url }));
+    this.capabilityJson = JSON.stringify(buildCapabilityStatement(deps.defs, deps.options, searchParams, info, false));
+  }
+
+  get exposedTypes(): ReadonlySet<string> {
+    return this.core.exposed;
+  }
+
+  async handle(req: FhirRequest, ctx: RequestContext): Promise<FhirResponse> {
+    const op = classify(req.method, req.path, req.query.length > 0);
+    return this.dispatch(op, req, ctx);
+  }
+
+  private async dispatch(op: Operation, req: FhirRequest, ctx: RequestContext): Promise<FhirResponse> {
+    const core = this.core;
+    const prefer = parsePrefer(req.headers.prefer);
+    switch (op.kind) {
+      case 'capabilities':
+        return { status: 200, headers: {}, body: { kind: 'json', json: this.capabilityJson } };
+      case 'bundle': {
+        const bundle = bundleOf(req.body);
+        if (bundle.type === 'batch') return batch(core, bundle.entries, ctx, (r, c) => this.handle(r, c), req.headers.prefer);
+        const profileIssues = this.deps.validator.validateTransaction(req.body);
+        if (profileIssues.length > 0) throw errors.unprocessable(profileIssues);
+        return transaction(core, bundle.entries, prefer, ctx, (entry, reader, headers) => this.dispatchRead(entry, reader, headers, ctx));
+      }
+      case 'create':
+        return create(core, op.type, this.bodyOf(req, op.type), req.headers.ifNoneExist, prefer, ctx);
+      case 'update':
+        return update(core, op.type, op.id, this.bodyOf(req, op.type, op.id), req.headers.ifMatch, prefer, ctx);
+      case 'delete':
+        return deleteResource(core, op.type, op.id, req.headers.ifMatch);
+      case 'conditional-delete':
+        return conditionalDelete(core, op.type, req.query);
+      default:
+        return this.read(op, req.query, req.headers, core.storage, ctx);
+    }
+  }
+
+  /** A Binary posted as raw bytes becomes a Binary resource. */
+  private bodyOf(req: FhirRequest, type: string, id?: string): unknown {
+    if (!req.raw) return req.body;
+    if (type !== 'Binary') throw errors.unsupportedMediaType(`${type} must be sent as FHIR JSON (application/fhir+json)`);
+    const binary: Record<string, unknown> = { resourceType: 'Binary', contentType: req.raw.contentType, data: req.raw.data.toString('base64') };
+    if (id !== undefined) binary.id = id;
+    return binary;
+  }
+
+  private dispatchRead(entry: PlannedEntry, reader: StorageReader, headers: RequestHeaders, ctx: RequestContext): Promise<FhirResponse> {
+    return this.read(entry.op, entry.query, headers, reader, ctx);
+  }
+
+  private async read(op: Operation, query: Array<[string, string]>, headers: RequestHeaders, reader: StorageReader, ctx: RequestContext): Promise<FhirResponse> {
+    const core = this.core;
+    switch (op.kind) {
+      case 'read':
+        return read(core, reader, op.type, op.id, headers);
+      case 'vread':
+        return vread(core, reader, op.type, op.id, op.vid, headers);
+      case 'history-instance':
+        return history(core, reader, { type: op.type, id: op.id }, query, ctx);
+      case 'history-type':
+        return history(core, reader, { type: op.type }, query, ctx);
+      case 'history-system':
+        return history(core, reader, {}, query, ctx);
+      case 'search-type':
+        core.checkType(op.type);
+        throw errors.notSupported('Search is not available yet');
+      case 'search-system':
+        throw errors.notSupported('Searching across all resource types is not supported; search a type, e.g. GET /DocumentReference?...');
+      default:
+        throw errors.badRequest(`${op.kind} is not a read interaction`);
+    }
+  }
+}

@@ -1,0 +1,58 @@
+/** create, with conditional create (If-None-Exist). */
+import { errors } from '../../fhir/errors.js';
+import { findMatches, parseCriteria } from '../conditional.js';
+import type { RequestContext } from '../engine-deps.js';
+import type { EngineCore } from '../engine-core.js';
+import type { FhirResponse, Preferences } from '../fhir-request.js';
+import { newId } from '../resource-ids.js';
+import { storedResponse, versionHeaders, versionLocation, writeResponse } from '../responses.js';
+import type { StorageTx } from '../storage-port.js';
+import { checkLinks, commitVersion, type WriteOutcome } from '../write/commit.js';
+import type { PreparedResource } from '../write/prepare.js';
+
+/** Result of a conditional create that found an existing match. */
+export interface ExistingMatch {
+  existing: { type: string; id: string };
+}
+
+/** The storage half of a create (also used by transactions). */
+export async function commitCreate(
+  core: EngineCore,
+  tx: StorageTx,
+  prepared: PreparedResource,
+  ifNoneExist?: string,
+  checkReferences = true,
+): Promise<WriteOutcome | ExistingMatch> {
+  if (ifNoneExist !== undefined) {
+    const matches = await findMatches(tx, prepared.type, parseCriteria(ifNoneExist), 2);
+    if (matches.length > 1) throw errors.multipleMatches(`If-None-Exist '${ifNoneExist}' matches several ${prepared.type} resources`);
+    if (matches.length === 1) return { existing: { type: prepared.type, id: matches[0]! } };
+  }
+  if (checkReferences) await checkLinks(tx, prepared.links, core.exposed);
+  return commitVersion(tx, prepared, undefined, core.now(), 'POST');
+}
+
+export async function create(
+  core: EngineCore,
+  type: string,
+  body: unknown,
+  ifNoneExist: string | undefined,
+  prefer: Preferences,
+  ctx: RequestContext,
+): Promise<FhirResponse> {
+  core.checkType(type);
+  const resource = core.bodyAs(body, type);
+  const prepared = core.preparer.prepare(resource, type, newId(), ctx);
+  const result = await core.storage.transaction(async (tx) => {
+    const r = await commitCreate(core, tx, prepared, ifNoneExist);
+    // A conditional create that matched answers 200 with the existing resource.
+    return 'existing' in r ? { existing: await tx.readCurrent(r.existing.type, r.existing.id) } : r;
+  });
+  if ('existing' in result) {
+    const v = result.existing!;
+    const response = prefer.return === 'minimal' ? { status: 200, headers: versionHeaders(v) } : storedResponse(v);
+    response.headers.location = versionLocation(ctx, v.type, v.id, v.version);
+    return response;
+  }
+  return writeResponse(result, ctx, prefer);
+}

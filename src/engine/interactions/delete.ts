@@ -1,0 +1,62 @@
+/** delete and conditional delete; deletion keeps history and refuses to orphan referrers. */
+import { errors } from '../../fhir/errors.js';
+import { findMatches, parseCriteria, type Criteria } from '../conditional.js';
+import type { EngineCore } from '../engine-core.js';
+import type { FhirResponse } from '../fhir-request.js';
+import { etag } from '../resource-ids.js';
+import { outcomeResponse } from '../responses.js';
+import type { StorageTx } from '../storage-port.js';
+import { checkIfMatch, nextTimestamp } from '../write/commit.js';
+import { parseIfMatch } from './update.js';
+
+export interface DeleteOutcome {
+  type: string;
+  id: string;
+  /** The version number of the deletion; undefined when the resource was already deleted. */
+  version?: number;
+}
+
+/** The storage half of a delete (also used by transactions). */
+export async function commitDelete(core: EngineCore, tx: StorageTx, type: string, id: string, ifMatch: number | undefined): Promise<DeleteOutcome> {
+  const current = await tx.readForUpdate(type, id);
+  if (!current) throw errors.resourceNotFound(type, id);
+  if (current.deleted) return { type, id };
+  checkIfMatch(ifMatch, current, type, id);
+  const referrers = await tx.referencedBy(type, id, 6);
+  if (referrers.length > 0) {
+    const names = referrers.slice(0, 5).map((r) => `${r.targetType}/${r.targetId}`).join(', ');
+    throw errors.conflict(
+      `${type}/${id} cannot be deleted: it is referenced by ${names}${referrers.length > 5 ? ' and others' : ''}`,
+    );
+  }
+  const version = current.version + 1;
+  await tx.deleteVersion({ type, id, version, lastUpdated: nextTimestamp(core.now(), current) });
+  return { type, id, version };
+}
+
+function deleteResponse(o: DeleteOutcome): FhirResponse {
+  if (o.version === undefined) return outcomeResponse(200, `${o.type}/${o.id} was already deleted`);
+  return outcomeResponse(200, `Deleted ${o.type}/${o.id} (version ${o.version})`, { etag: etag(o.version) });
+}
+
+export async function deleteResource(core: EngineCore, type: string, id: string, ifMatchHeader: string | undefined): Promise<FhirResponse> {
+  core.checkType(type);
+  core.checkId(id);
+  const ifMatch = parseIfMatch(ifMatchHeader);
+  return deleteResponse(await core.storage.transaction((tx) => commitDelete(core, tx, type, id, ifMatch)));
+}
+
+/** Resolves a conditional delete's single match inside the transaction. */
+export async function commitConditionalDelete(core: EngineCore, tx: StorageTx, type: string, criteria: Criteria): Promise<DeleteOutcome> {
+  const matches = await findMatches(tx, type, criteria, 2);
+  if (matches.length === 0) throw errors.notFound(`No ${type} matches the conditional delete criteria`);
+  if (matches.length > 1) throw errors.multipleMatches(`Several ${type} resources match the conditional delete criteria; refine them to a single match`);
+  return commitDelete(core, tx, type, matches[0]!, undefined);
+}
+
+export async function conditionalDelete(core: EngineCore, type: string, query: Array<[string, string]>): Promise<FhirResponse> {
+  core.checkType(type);
+  return deleteResponse(await core.storage.transaction((tx) => commitConditionalDelete(core, tx, type, query)));
+}
+
+export { parseCriteria };

@@ -1,0 +1,96 @@
+/**
+ * The storage port: what the engine needs from a database. Adapters (SQLite, PostgreSQL) implement
+ * it and pass the same contract tests (`storage-contract.ts`). SQL dialects stay inside adapters.
+ *
+ * Resources are stored as the exact JSON text served to clients (meta.versionId/lastUpdated set),
+ * so reads never re-serialize. Every version is kept (history is immutable); a deletion is a
+ * version without content.
+ */
+import type { IndexEntry } from '../fhir/search/index-entry.js';
+
+export interface StoredVersion {
+  type: string;
+  id: string;
+  version: number;
+  /** Epoch milliseconds. */
+  lastUpdated: number;
+  deleted: boolean;
+  /** The resource JSON text; null for a deletion. */
+  json: string | null;
+  method: 'POST' | 'PUT' | 'DELETE';
+}
+
+/** A literal reference held by a resource (for referential integrity). */
+export interface Link {
+  targetType: string;
+  targetId: string;
+}
+
+export interface VersionWrite {
+  type: string;
+  id: string;
+  version: number;
+  lastUpdated: number;
+  method: 'POST' | 'PUT';
+  json: string;
+  index: IndexEntry[];
+  links: Link[];
+  /** Raw content stored beside the version (Binary resources). */
+  blob?: Buffer;
+}
+
+export interface DeleteWrite {
+  type: string;
+  id: string;
+  version: number;
+  lastUpdated: number;
+}
+
+export interface HistoryQuery {
+  type?: string;
+  id?: string;
+  /** Only versions with lastUpdated >= since (epoch ms). */
+  since?: number;
+  /** Only versions with lastUpdated < before (epoch ms), for `_at`-style bounds and paging. */
+  before?: number;
+  /** Keyset paging: continue after this (lastUpdated, sequence) position, newest first. */
+  after?: { lastUpdated: number; seq: number };
+  count: number;
+}
+
+export interface HistoryEntry extends StoredVersion {
+  /** Monotonic storage sequence of the version, used as a paging key. */
+  seq: number;
+}
+
+export interface StorageReader {
+  readCurrent(type: string, id: string): Promise<StoredVersion | undefined>;
+  readVersion(type: string, id: string, version: number): Promise<StoredVersion | undefined>;
+  readBlob(type: string, id: string, version: number): Promise<Buffer | undefined>;
+  history(query: HistoryQuery): Promise<HistoryEntry[]>;
+  countHistory(query: Omit<HistoryQuery, 'count' | 'after'>): Promise<number>;
+  /** Current resources of `type` with an identifier `system|value` (system null = any). */
+  findIdsByToken(type: string, param: string, system: string | null, code: string): Promise<string[]>;
+}
+
+export interface StorageTx extends StorageReader {
+  /** Reads the current version and locks it against concurrent writers until commit. */
+  readForUpdate(type: string, id: string): Promise<StoredVersion | undefined>;
+  /** Which of the given targets exist as current, non-deleted resources. */
+  existing(targets: Link[]): Promise<Set<string>>;
+  /** Current resources (type/id) that reference the target, up to `limit`. */
+  referencedBy(targetType: string, targetId: string, limit: number): Promise<Link[]>;
+  writeVersion(write: VersionWrite): Promise<void>;
+  deleteVersion(write: DeleteWrite): Promise<void>;
+}
+
+export interface Storage extends StorageReader {
+  /**
+   * Runs `fn` atomically: all its writes commit together and are durable when the returned
+   * promise resolves, or none are applied when it rejects. `fn` must only await storage calls.
+   */
+  transaction<T>(fn: (tx: StorageTx) => Promise<T>): Promise<T>;
+  /** Health probe for /readyz. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

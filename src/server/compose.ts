@@ -1,0 +1,89 @@
+/**
+ * The composition root: builds every adapter from the configuration and wires them together.
+ * Nothing else in the code base reaches for configuration or a database on its own.
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import pino, { type Logger } from 'pino';
+import type { FastifyInstance } from 'fastify';
+import { Engine } from '../engine/engine.js';
+import type { ResourceIndexer, ResourceValidator } from '../engine/engine-deps.js';
+import type { Storage } from '../engine/storage-port.js';
+import { defaultDefinitionsCacheDir, loadDefinitions } from '../fhir/definitions/load.js';
+import type { Definitions } from '../fhir/definitions/model.js';
+import { createIndexer } from '../fhir/search/indexer.js';
+import { SqliteStorage } from '../storage/sqlite/sqlite-storage.js';
+import type { Config } from './config.js';
+import { buildHttpApp } from './http-app.js';
+import { createResourceValidator } from './resource-validator.js';
+
+export interface Server {
+  app: FastifyInstance;
+  engine: Engine;
+  storage: Storage;
+  logger: Logger;
+  /** Stops accepting requests, lets in-flight ones finish, closes the database. */
+  close(): Promise<void>;
+}
+
+function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+    return pkg.version;
+  } catch {
+    return '0.0.0';
+  }
+}
+
+export function createLogger(level: string): Logger {
+  return pino({ level, base: { service: 'cahier-de-liaison' }, timestamp: pino.stdTimeFunctions.isoTime });
+}
+
+export interface ServerParts {
+  logger?: Logger;
+  defs?: Definitions;
+}
+
+export function createServer(config: Config, parts: ServerParts = {}): Server {
+  const logger = parts.logger ?? createLogger(config.logLevel);
+  const defs = parts.defs ?? loadDefinitions(defaultDefinitionsCacheDir());
+  for (const t of config.resourceTypes) {
+    if (defs.types[t]?.kind !== 'resource') throw new Error(`CDL_RESOURCE_TYPES names '${t}', which is not an R4 resource type`);
+  }
+  mkdirSync(config.dataDir, { recursive: true });
+  const storage = SqliteStorage.open({
+    file: join(config.dataDir, 'cdl.sqlite'),
+    synchronous: config.sqliteSynchronous,
+    cacheMiB: config.sqliteCacheMiB,
+  });
+  const indexer = createIndexer(defs, config.resourceTypes);
+  const resourceIndexer: ResourceIndexer = { extract: (r) => indexer.extract(r as { resourceType: string }) };
+  const validator: ResourceValidator = createResourceValidator(defs);
+  const engine = new Engine(
+    {
+      storage,
+      defs,
+      validator,
+      indexer: resourceIndexer,
+      clock: Date.now,
+      options: {
+        resourceTypes: config.resourceTypes,
+        inlineAttachmentMaxBytes: config.inlineAttachmentMaxBytes,
+        defaultCount: config.defaultCount,
+        maxCount: config.maxCount,
+        maxBundleEntries: config.maxBundleEntries,
+      },
+    },
+    { software: { name: 'cahier-de-liaison', version: packageVersion() } },
+  );
+  const app = buildHttpApp({ engine, config, logger, ready: () => storage.ping() });
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      await app.close();
+      await storage.close();
+    })();
+    return closing;
+  };
+  return { app, engine, storage, logger, close };
+}

@@ -1,0 +1,165 @@
+/**
+ * The fastify adapter: turns HTTP requests into engine requests and engine responses (or
+ * errors) into HTTP. No FHIR logic lives here.
+ */
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Engine } from '../engine/engine.js';
+import type { FhirRequest, FhirResponse, HttpMethod } from '../engine/fhir-request.js';
+import { errors, FhirError, toOperationOutcome } from '../fhir/errors.js';
+import type { Config } from './config.js';
+import { mapError } from './error-mapping.js';
+import { parseJsonBody } from './json-body.js';
+
+const FHIR_JSON = 'application/fhir+json; charset=utf-8';
+const JSON_TYPES = /^application\/(fhir\+)?json\b/i;
+const XML_TYPES = /^(application|text)\/(fhir\+)?xml\b/i;
+
+export interface HttpAppDeps {
+  engine: Engine;
+  config: Config;
+  logger: FastifyBaseLogger;
+  /** Readiness probe (database reachable). */
+  ready: () => Promise<void>;
+}
+
+function header(req: FastifyRequest, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v.join(', ') : v;
+}
+
+function acceptsFhir(req: FastifyRequest, query: Array<[string, string]>): boolean {
+  const format = query.find(([k]) => k === '_format')?.[1];
+  if (format) return JSON_TYPES.test(format) || format === 'json';
+  const accept = header(req, 'accept') ?? '';
+  return /application\/(fhir\+)?json/i.test(accept);
+}
+
+function checkFormat(req: FastifyRequest, query: Array<[string, string]>): void {
+  const format = query.find(([k]) => k === '_format')?.[1];
+  if (format !== undefined && (XML_TYPES.test(format) || format === 'xml')) {
+    throw errors.notAcceptable('Only JSON is supported (_format=json or application/fhir+json)');
+  }
+  const accept = header(req, 'accept');
+  if (accept && XML_TYPES.test(accept) && !/json|\*\/\*/i.test(accept)) {
+    throw errors.notAcceptable(`Only JSON is supported; Accept '${accept}' cannot be satisfied`);
+  }
+}
+
+function toFhirRequest(req: FastifyRequest, prefixLength: number): FhirRequest {
+  const url = req.url;
+  const q = url.indexOf('?');
+  const pathPart = (q < 0 ? url : url.slice(0, q)).slice(prefixLength);
+  let path: string[];
+  try {
+    path = pathPart.split('/').filter((s) => s !== '').map((s) => decodeURIComponent(s));
+  } catch {
+    throw errors.badRequest('The request path is not correctly percent-encoded');
+  }
+  const query = q < 0 ? [] : [...new URLSearchParams(url.slice(q + 1)).entries()];
+  const headers: FhirRequest['headers'] = { acceptsFhir: acceptsFhir(req, query) };
+  const map = [['if-match', 'ifMatch'], ['if-none-match', 'ifNoneMatch'], ['if-none-exist', 'ifNoneExist'], ['if-modified-since', 'ifModifiedSince'], ['prefer', 'prefer']] as const;
+  for (const [h, k] of map) {
+    const v = header(req, h);
+    if (v !== undefined) headers[k] = v;
+  }
+  const out: FhirRequest = { method: req.method as HttpMethod, path, query, headers };
+  const body = req.body as { json?: unknown; raw?: Buffer; form?: Array<[string, string]> } | undefined;
+  if (body?.json !== undefined) out.body = body.json;
+  if (body?.raw !== undefined) out.raw = { contentType: header(req, 'content-type') ?? 'application/octet-stream', data: body.raw };
+  if (body?.form !== undefined) out.query = [...query, ...body.form];
+  return out;
+}
+
+function send(reply: FastifyReply, res: FhirResponse, pretty: boolean): FastifyReply {
+  reply.code(res.status);
+  for (const [k, v] of Object.entries(res.headers)) reply.header(k, v);
+  const body = res.body;
+  if (!body) return reply.send();
+  if (body.kind === 'binary') return reply.type(body.contentType).send(body.data);
+  reply.type(FHIR_JSON);
+  if (body.kind === 'json') return reply.send(pretty ? JSON.stringify(JSON.parse(body.json), null, 2) : body.json);
+  return reply.send(JSON.stringify(body.resource, null, pretty ? 2 : undefined));
+}
+
+export function buildHttpApp(deps: HttpAppDeps): FastifyInstance {
+  const { engine, config } = deps;
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(['application/fhir+json', 'application/json'], { parseAs: 'string' }, (_req, text, done) => {
+    try {
+      done(null, { json: parseJsonBody(text as string, config.maxJsonDepth) });
+    } catch (e) {
+      done(e as Error, undefined);
+    }
+  });
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, text, done) => {
+    done(null, { form: [...new URLSearchParams(text as string).entries()] });
+  });
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (req, data, done) => {
+    const type = req.headers['content-type'] ?? '';
+    if (XML_TYPES.test(type)) {
+      done(errors.unsupportedMediaType('FHIR XML is not supported; send application/fhir+json'), undefined);
+      return;
+    }
+    done(null, { raw: data as Buffer });
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    const e = mapError(error);
+    if (e.status >= 500) {
+      const err = error as Error & { code?: string };
+      request.log.error({ err: { type: err.name, code: err.code, stack: err.stack } }, 'request failed');
+    }
+    return sendError(reply, e);
+  });
+  app.setNotFoundHandler((request, reply) => sendError(reply, errors.notFound(`No endpoint at ${request.method} ${request.url.split('?')[0]}`)));
+
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      { method: request.method, path: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      'request',
+    );
+  });
+
+  app.get('/healthz', async (_req, reply) => reply.type('application/json').send('{"status":"ok"}'));
+  app.get('/readyz', async (_req, reply) => {
+    try {
+      await deps.ready();
+      return reply.type('application/json').send('{"status":"ready"}');
+    } catch {
+      return reply.code(503).type('application/json').send('{"status":"unavailable"}');
+    }
+  });
+
+  const prefix = '/fhir';
+  const handler = async (req: FastifyRequest, reply: FastifyReply) => {
+    const fhirReq = toFhirRequest(req, prefix.length);
+    checkFormat(req, fhirReq.query);
+    const body = req.body as { raw?: Buffer } | undefined;
+    if (body?.raw !== undefined && !(fhirReq.path[0] === 'Binary' && (req.method === 'POST' || req.method === 'PUT'))) {
+      throw errors.unsupportedMediaType(`Content-Type '${header(req, 'content-type') ?? '(none)'}' is not supported; send application/fhir+json`);
+    }
+    const baseUrl = config.baseUrl ?? `${req.protocol}://${req.host}${prefix}`;
+    const res = await engine.handle(fhirReq, { baseUrl });
+    const pretty = fhirReq.query.some(([k, v]) => k === '_pretty' && v === 'true');
+    return send(reply, res, pretty);
+  };
+  const methods: Array<'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE' | 'PATCH'> = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH'];
+  app.route({ method: methods, url: prefix, handler });
+  app.route({ method: methods, url: `${prefix}/*`, handler });
+  return app;
+}
+
+function sendError(reply: FastifyReply, e: FhirError): FastifyReply {
+  reply.code(e.status);
+  for (const [k, v] of Object.entries(e.headers)) reply.header(k, v);
+  return reply.type(FHIR_JSON).send(JSON.stringify(toOperationOutcome(e.issues)));
+}

@@ -1,0 +1,98 @@
+/**
+ * Group commit for a single SQLite write connection: units of work queued during one turn of the
+ * event loop run in one database transaction (each inside its own savepoint, so a failing unit
+ * rolls back alone) and share one durable COMMIT. A unit's promise settles only after the commit.
+ */
+import type BetterSqlite3 from 'better-sqlite3';
+
+interface Unit {
+  fn: () => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+export class GroupCommit {
+  private queue: Unit[] = [];
+  private scheduled = false;
+  private running = false;
+  private readonly begin: BetterSqlite3.Statement;
+  private readonly commit: BetterSqlite3.Statement;
+  private readonly rollback: BetterSqlite3.Statement;
+  private readonly savepoint: BetterSqlite3.Statement;
+  private readonly release: BetterSqlite3.Statement;
+  private readonly rollbackTo: BetterSqlite3.Statement;
+  private idleWaiters: Array<() => void> = [];
+
+  constructor(
+    private readonly db: BetterSqlite3.Database,
+    private readonly maxBatch: number,
+  ) {
+    this.begin = db.prepare('BEGIN IMMEDIATE');
+    this.commit = db.prepare('COMMIT');
+    this.rollback = db.prepare('ROLLBACK');
+    this.savepoint = db.prepare('SAVEPOINT unit');
+    this.release = db.prepare('RELEASE unit');
+    this.rollbackTo = db.prepare('ROLLBACK TO unit');
+  }
+
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+      this.schedule();
+    });
+  }
+
+  /** Resolves once every queued unit has been committed or rejected. */
+  drain(): Promise<void> {
+    if (!this.running && !this.scheduled && this.queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.running) return;
+    this.scheduled = true;
+    setImmediate(() => void this.flush());
+  }
+
+  private async flush(): Promise<void> {
+    this.scheduled = false;
+    this.running = true;
+    const batch = this.queue.splice(0, this.maxBatch);
+    const outcomes: Outcome[] = [];
+    let commitError: unknown;
+    try {
+      this.begin.run();
+      for (const unit of batch) {
+        this.savepoint.run();
+        try {
+          const value = await unit.fn();
+          this.release.run();
+          outcomes.push({ ok: true, value });
+        } catch (error) {
+          this.rollbackTo.run();
+          this.release.run();
+          outcomes.push({ ok: false, error });
+        }
+      }
+      this.commit.run();
+    } catch (error) {
+      commitError = error;
+      if (this.db.inTransaction) this.rollback.run();
+    }
+    this.running = false;
+    batch.forEach((unit, i) => {
+      const o = outcomes[i];
+      if (commitError !== undefined) unit.reject(commitError);
+      else if (o?.ok) unit.resolve(o.value);
+      else unit.reject(o?.error);
+    });
+    if (this.queue.length > 0) this.schedule();
+    else {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const w of waiters) w();
+    }
+  }
+}
