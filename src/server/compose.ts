@@ -80,7 +80,13 @@ export function createServer(config: Config, parts: ServerParts = {}): Server {
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
-      await app.close();
+      // Connections busy when closing starts become idle once answered: close them as they do.
+      const sweep = setInterval(() => app.server.closeIdleConnections(), 50);
+      try {
+        await app.close();
+      } finally {
+        clearInterval(sweep);
+      }
       await storage.close();
     })();
     return closing;

@@ -1,0 +1,112 @@
+/** End-to-end: every kind of bad input gets a precise 4xx OperationOutcome and changes nothing. */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { note, patient, practitioner } from './support/fixtures.js';
+import { startTestServer, type TestServer, type FhirResult } from './support/test-server.js';
+
+function assertOutcome(r: FhirResult, status: number, pattern?: RegExp): void {
+  assert.equal(r.status, status, r.text);
+  assert.equal(r.body.resourceType, 'OperationOutcome');
+  assert.equal(r.body.issue[0].severity, 'error');
+  if (pattern) assert.match(r.body.issue[0].diagnostics, pattern);
+  assert.doesNotMatch(r.text, /SQLITE|SELECT |INSERT |\bat [\w.]+ \(/);
+}
+
+describe('bad input', () => {
+  let t: TestServer;
+  let patientId: string;
+  let practitionerId: string;
+  before(async () => {
+    t = await startTestServer({ CDL_BODY_LIMIT: '4096' });
+    patientId = (await t.request('POST', '/Patient', patient())).body.id;
+    practitionerId = (await t.request('POST', '/Practitioner', practitioner())).body.id;
+  });
+  after(() => t.close());
+
+  const total = async () => (await t.request('GET', '/_history?_count=1000')).body.entry.length as number;
+
+  it('malformed JSON → 400 with the position', async () => {
+    const r = await t.request('POST', '/Patient', '{"resourceType": "Patient",', { 'content-type': 'application/fhir+json' });
+    assertOutcome(r, 400, /not valid JSON/);
+    assert.equal(r.body.issue[0].code, 'structure');
+  });
+
+  it('empty body → 400', async () => {
+    assertOutcome(await t.request('POST', '/Patient', '', { 'content-type': 'application/fhir+json' }), 400);
+  });
+
+  it('wrong Content-Type → 415 (text/plain, XML)', async () => {
+    assertOutcome(await t.request('POST', '/Patient', JSON.stringify(patient()), { 'content-type': 'text/plain' }), 415);
+    assertOutcome(await t.request('POST', '/Patient', '<Patient xmlns="http://hl7.org/fhir"/>', { 'content-type': 'application/fhir+xml' }), 415, /XML/);
+  });
+
+  it('body over the configured limit → 413', async () => {
+    const big = { ...patient(), name: [{ family: 'x'.repeat(5000) }] };
+    assertOutcome(await t.request('POST', '/Patient', big), 413);
+  });
+
+  it('JSON nested deeper than the limit → 400', async () => {
+    let deep: any = { url: 'http://x', valueString: 'y' };
+    for (let i = 0; i < 80; i++) deep = { url: 'http://x', extension: [deep] };
+    assertOutcome(await t.request('POST', '/Patient', { resourceType: 'Patient', extension: [deep] }), 400, /nested deeper/);
+  });
+
+  it('unknown resource type → 404, unknown id → 404', async () => {
+    assertOutcome(await t.request('GET', '/Foo/1'), 404, /Foo/);
+    assertOutcome(await t.request('POST', '/Observation', { resourceType: 'Observation' }), 404, /not supported/);
+    assertOutcome(await t.request('GET', '/Patient/does-not-exist'), 404, /Patient\/does-not-exist/);
+    assertOutcome(await t.request('GET', '/Patient/does-not-exist/_history/1'), 404);
+  });
+
+  it('body resourceType or id not matching the URL → 400 with the element path', async () => {
+    const r1 = await t.request('POST', '/Patient', practitioner());
+    assertOutcome(r1, 400, /does not match/);
+    assert.deepEqual(r1.body.issue[0].expression, ['Patient.resourceType']);
+    const r2 = await t.request('PUT', `/Patient/${patientId}`, { ...patient(), id: 'other' });
+    assertOutcome(r2, 400, /does not match the URL's id/);
+    assert.deepEqual(r2.body.issue[0].expression, ['Patient.id']);
+    assertOutcome(await t.request('PUT', `/Patient/${patientId}`, patient()), 400, /must carry its id/);
+  });
+
+  it('invalid ids → 400', async () => {
+    assertOutcome(await t.request('PUT', '/Patient/bad_id!', { ...patient(), id: 'bad_id!' }), 400, /not a valid resource id/);
+    assertOutcome(await t.request('GET', `/Patient/${'a'.repeat(65)}`), 400);
+  });
+
+  it('reference to a resource that does not exist → 422 naming the element', async () => {
+    const r = await t.request('POST', '/DocumentReference', note('no-such-patient', [`Practitioner/${practitionerId}`]));
+    assertOutcome(r, 422, /Patient\/no-such-patient does not exist/);
+    assert.deepEqual(r.body.issue[0].expression, ['DocumentReference.subject.reference']);
+  });
+
+  it('an update may not change a note’s subject or authors → 422', async () => {
+    const other = (await t.request('POST', '/Patient', patient('999999999999999'))).body.id;
+    const n = (await t.request('POST', '/DocumentReference', note(patientId, [`Practitioner/${practitionerId}`]))).body;
+    const r1 = await t.request('PUT', `/DocumentReference/${n.id}`, { ...n, subject: { reference: `Patient/${other}` } });
+    assertOutcome(r1, 422, /may not change the note's subject/);
+    assert.deepEqual(r1.body.issue[0].expression, ['DocumentReference.subject']);
+    const r2 = await t.request('PUT', `/DocumentReference/${n.id}`, { ...n, author: [{ reference: `Patient/${patientId}` }] });
+    assertOutcome(r2, 422, /may not change the note's authors/);
+    assert.equal((await t.request('GET', `/DocumentReference/${n.id}`)).body.meta.versionId, '1');
+  });
+
+  it('methods not allowed and unsupported interactions answer 405/400 OperationOutcomes', async () => {
+    assertOutcome(await t.request('PATCH', `/Patient/${patientId}`, '[]', { 'content-type': 'application/json-patch+json' }), 415);
+    assertOutcome(await t.request('DELETE', '/Patient'), 400, /needs search criteria/);
+    assertOutcome(await t.request('POST', '/metadata', {}), 405);
+  });
+
+  it('bad If-Match and history parameters → 400', async () => {
+    assertOutcome(await t.request('PUT', `/Patient/${patientId}`, { ...patient(), id: patientId }, { 'if-match': 'nonsense' }), 400, /If-Match/);
+    assertOutcome(await t.request('GET', '/Patient/_history?_count=abc'), 400, /_count/);
+    assertOutcome(await t.request('GET', '/Patient/_history?_since=yesterday'), 400, /_since/);
+    assertOutcome(await t.request('GET', '/Patient/_history?foo=bar'), 400, /foo/);
+  });
+
+  it('none of the bad requests above changed anything', async () => {
+    const before = await total();
+    await t.request('POST', '/Patient', '{oops', { 'content-type': 'application/fhir+json' });
+    await t.request('POST', '/DocumentReference', note('missing', [`Practitioner/${practitionerId}`]));
+    assert.equal(await total(), before);
+  });
+});
