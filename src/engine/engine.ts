@@ -13,6 +13,7 @@ import { create } from './interactions/create.js';
 import { conditionalDelete, deleteResource } from './interactions/delete.js';
 import { history } from './interactions/history.js';
 import { read, vread } from './interactions/read.js';
+import { search } from './interactions/search.js';
 import { transaction } from './interactions/transaction.js';
 import { update } from './interactions/update.js';
 import { classify, type Operation } from './operation.js';
@@ -29,7 +30,7 @@ export class Engine {
     this.core = new EngineCore(deps);
     const searchParams = (type: string) =>
       Object.values(deps.defs.searchParams[type] ?? {}).map((p) => ({ code: p.code, type: p.type, url: p.url }));
-    this.capabilityJson = JSON.stringify(buildCapabilityStatement(deps.defs, deps.options, searchParams, info, false));
+    this.capabilityJson = JSON.stringify(buildCapabilityStatement(deps.defs, deps.options, searchParams, info, true));
   }
 
   get exposedTypes(): ReadonlySet<string> {
@@ -94,8 +95,7 @@ export class Engine {
       case 'history-system':
         return history(core, reader, {}, query, ctx);
       case 'search-type':
-        core.checkType(op.type);
-        throw errors.notSupported('Search is not available yet');
+        return search(core, reader, op.type, query, parsePrefer(headers.prefer), ctx, {});
       case 'search-system':
         throw errors.notSupported('Searching across all resource types is not supported; search a type, e.g. GET /DocumentReference?...');
       default:

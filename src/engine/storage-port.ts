@@ -7,6 +7,8 @@
  * version without content.
  */
 import type { IndexEntry } from '../fhir/search/index-entry.js';
+import type { SearchRequest } from '../fhir/search/search-request.js';
+import type { AccessConstraint } from './access-constraint.js';
 
 export interface StoredVersion {
   type: string;
@@ -63,12 +65,34 @@ export interface HistoryEntry extends StoredVersion {
   seq: number;
 }
 
+/** Keyset position of a search page: the sort values of the last match, then its storage key. */
+export type SearchPosition = Array<string | number>;
+
+export interface SearchQuery {
+  request: SearchRequest;
+  /** Continue after this position (from the previous page's `next`). */
+  after?: SearchPosition;
+  /** Count every match (Bundle.total). */
+  countTotal: boolean;
+  access: AccessConstraint;
+}
+
+export interface SearchResult {
+  matches: StoredVersion[];
+  /** Position of the last match when more matches follow. */
+  next?: SearchPosition;
+  total?: number;
+  /** Resources added by _include/_revinclude (not duplicating matches). */
+  included: StoredVersion[];
+}
+
 export interface StorageReader {
   readCurrent(type: string, id: string): Promise<StoredVersion | undefined>;
   readVersion(type: string, id: string, version: number): Promise<StoredVersion | undefined>;
   readBlob(type: string, id: string, version: number): Promise<Buffer | undefined>;
   history(query: HistoryQuery): Promise<HistoryEntry[]>;
   countHistory(query: Omit<HistoryQuery, 'count' | 'after'>): Promise<number>;
+  search(query: SearchQuery): Promise<SearchResult>;
   /** Current resources of `type` with an identifier `system|value` (system null = any). */
   findIdsByToken(type: string, param: string, system: string | null, code: string): Promise<string[]>;
 }

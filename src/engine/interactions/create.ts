@@ -24,7 +24,7 @@ export async function commitCreate(
   checkReferences = true,
 ): Promise<WriteOutcome | ExistingMatch> {
   if (ifNoneExist !== undefined) {
-    const matches = await findMatches(tx, prepared.type, parseCriteria(ifNoneExist), 2);
+    const matches = await findMatches(core, tx, prepared.type, parseCriteria(ifNoneExist), 2);
     if (matches.length > 1) throw errors.multipleMatches(`If-None-Exist '${ifNoneExist}' matches several ${prepared.type} resources`);
     if (matches.length === 1) return { existing: { type: prepared.type, id: matches[0]! } };
   }

@@ -48,7 +48,7 @@ export async function deleteResource(core: EngineCore, type: string, id: string,
 
 /** Resolves a conditional delete's single match inside the transaction. */
 export async function commitConditionalDelete(core: EngineCore, tx: StorageTx, type: string, criteria: Criteria): Promise<DeleteOutcome> {
-  const matches = await findMatches(tx, type, criteria, 2);
+  const matches = await findMatches(core, tx, type, criteria, 2);
   if (matches.length === 0) throw errors.notFound(`No ${type} matches the conditional delete criteria`);
   if (matches.length > 1) throw errors.multipleMatches(`Several ${type} resources match the conditional delete criteria; refine them to a single match`);
   return commitDelete(core, tx, type, matches[0]!, undefined);

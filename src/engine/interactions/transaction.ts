@@ -82,13 +82,13 @@ function assignIds(planned: PlannedEntry[]): { plans: WritePlan[]; refMap: Map<s
   return { plans, refMap };
 }
 
-async function resolveReference(tx: StorageTx, plan: WritePlan, refMap: Map<string, string>, ref: string): Promise<string | undefined> {
+async function resolveReference(core: EngineCore, tx: StorageTx, plan: WritePlan, refMap: Map<string, string>, ref: string): Promise<string | undefined> {
   const mapped = refMap.get(ref);
   if (mapped !== undefined) return mapped;
   if (ref.startsWith('urn:uuid:') || ref.startsWith('urn:oid:')) throw unresolvedReference(plan.entry, ref);
   const q = /^([A-Z][A-Za-z]+)\?(.+)$/.exec(ref);
   if (!q) return undefined;
-  const matches = await findMatches(tx, q[1]!, parseCriteria(q[2]!), 2);
+  const matches = await findMatches(core, tx, q[1]!, parseCriteria(q[2]!), 2);
   if (matches.length !== 1) {
     throw new FhirError(matches.length === 0 ? 422 : 412, [
       issue(matches.length === 0 ? 'not-found' : 'multiple-matches', `${plan.entry.path}.resource: conditional reference '${ref}' matches ${matches.length === 0 ? 'no' : 'several'} resources`, `${plan.entry.path}.resource`),
@@ -99,13 +99,13 @@ async function resolveReference(tx: StorageTx, plan: WritePlan, refMap: Map<stri
   return resolved;
 }
 
-async function rewriteAll(tx: StorageTx, plan: WritePlan, refMap: Map<string, string>): Promise<void> {
+async function rewriteAll(core: EngineCore, tx: StorageTx, plan: WritePlan, refMap: Map<string, string>): Promise<void> {
   const refs: string[] = [];
   rewriteReferences(plan.entry.resource, (r) => {
     refs.push(r);
     return undefined;
   });
-  for (const r of refs) await resolveReference(tx, plan, refMap, r);
+  for (const r of refs) await resolveReference(core, tx, plan, refMap, r);
   rewriteReferences(plan.entry.resource, (r) => refMap.get(r));
 }
 
@@ -158,7 +158,7 @@ export async function transaction(
     for (const plan of plans) {
       const ifNoneExist = plan.entry.ifNoneExist;
       if (plan.entry.op.kind !== 'create' || ifNoneExist === undefined) continue;
-      const matches = await findMatches(tx, plan.type, parseCriteria(ifNoneExist), 2).catch((e) => failEntry(plan.entry, e));
+      const matches = await findMatches(core, tx, plan.type, parseCriteria(ifNoneExist), 2).catch((e) => failEntry(plan.entry, e));
       if (matches.length > 1) failEntry(plan.entry, errors.multipleMatches(`ifNoneExist '${ifNoneExist}' matches several ${plan.type} resources`));
       if (matches.length === 1) {
         plan.existing = matches[0]!;
@@ -168,7 +168,7 @@ export async function transaction(
     for (const plan of plans) {
       if (plan.existing !== undefined) continue;
       try {
-        await rewriteAll(tx, plan, refMap);
+        await rewriteAll(core, tx, plan, refMap);
         plan.prepared = core.preparer.prepare(plan.entry.resource!, plan.type, plan.id, ctx, `${plan.entry.path}.resource`);
       } catch (e) {
         failEntry(plan.entry, e);

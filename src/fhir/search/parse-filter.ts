@@ -1,7 +1,7 @@
 /**
  * One filtering query parameter (`name[:modifier][.chain...]=values`) → a `SearchFilter`.
  */
-import type { Definitions, SearchParamDef } from '../definitions/model.js';
+import type { Definitions, SearchParamDef, SearchParamType } from '../definitions/model.js';
 import { errors } from '../errors.js';
 import { identifierIndexName, ofTypeIndexName } from './index-entry.js';
 import { isIndexedParam } from './indexed-params.js';
@@ -58,9 +58,9 @@ function orValues(name: string, value: string): string[] {
   return values;
 }
 
-function parseMissing(name: string, param: string, value: string): SearchFilter {
+function parseMissing(name: string, param: string, paramType: SearchParamType, value: string): SearchFilter {
   if (value !== 'true' && value !== 'false') throw errors.badRequest(`Parameter '${name}' expects true or false, not '${value}'`);
-  return { kind: 'missing', param, missing: value === 'true' };
+  return { kind: 'missing', param, paramType, missing: value === 'true' };
 }
 
 const badModifier = (name: string, modifier: string, def: SearchParamDef): never => {
@@ -79,7 +79,7 @@ function parseSimple(ctx: FilterContext, type: string, link: string, value: stri
     return { kind: 'id', values: ids };
   }
   const def = paramDef(ctx, type, code, name);
-  if (modifier === 'missing') return parseMissing(name, code, value);
+  if (modifier === 'missing') return parseMissing(name, code, def.type, value);
   const values = orValues(name, value);
   switch (def.type) {
     case 'token':

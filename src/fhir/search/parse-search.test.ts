@@ -119,7 +119,7 @@ test('token forms, OR, AND, escapes and modifiers', () => {
   });
   assert.deepEqual(only('status:not=entered-in-error'), { kind: 'token', param: 'status', negate: true, values: [{ match: 'code', code: 'entered-in-error' }] });
   assert.deepEqual(only("type:text=Note d'Observation"), { kind: 'token-text', param: 'type', values: ["note d'observation"] });
-  assert.deepEqual(only('security-label:missing=true'), { kind: 'missing', param: 'security-label', missing: true });
+  assert.deepEqual(only('security-label:missing=true'), { kind: 'missing', param: 'security-label', paramType: 'token', missing: true });
   assert.deepEqual(only('identifier:of-type=https://hl7.fr/cs|INS-NIR|123', 'Patient'), {
     kind: 'token',
     param: 'identifier:of-type',
@@ -140,7 +140,7 @@ test('string values: folded by default, :exact, :contains', () => {
   assert.deepEqual(only('family=Lefèvre', 'Patient'), { kind: 'string', param: 'family', match: 'starts-with', values: ['lefevre'] });
   assert.deepEqual(only('family:exact=Lefèvre', 'Patient'), { kind: 'string', param: 'family', match: 'exact', values: ['Lefèvre'] });
   assert.deepEqual(only('name:contains=HÉLÈ,bert', 'Patient'), { kind: 'string', param: 'name', match: 'contains', values: ['hele', 'bert'] });
-  assert.deepEqual(only('name:missing=false', 'Patient'), { kind: 'missing', param: 'name', missing: false });
+  assert.deepEqual(only('name:missing=false', 'Patient'), { kind: 'missing', param: 'name', paramType: 'string', missing: false });
   assert400('family:below=x', 'family:below', /not valid for string/, 'Patient');
 });
 
@@ -231,7 +231,7 @@ test('reference values: Type/id, bare id, :Type, absolute URL, :identifier, :mis
     negate: false,
     values: [{ match: 'system-code', system: 'urn:oid:1.2.250.1.71.4.2.1', code: '80123456789' }],
   });
-  assert.deepEqual(only('subject:missing=true'), { kind: 'missing', param: 'subject', missing: true });
+  assert.deepEqual(only('subject:missing=true'), { kind: 'missing', param: 'subject', paramType: 'reference', missing: true });
   assert400('subject=Observation/1', 'subject', /cannot refer to a Observation/);
   assert400('subject:Patient=Device/1', 'subject:Patient', /does not match the modifier/);
   assert400('subject:Organization=1', 'subject', /cannot refer to a Organization/);

@@ -128,6 +128,8 @@ export interface ReferenceFilter {
 export interface MissingFilter {
   kind: 'missing';
   param: string;
+  /** The parameter's type, which says which index holds its entries. */
+  paramType: SearchParamType;
   missing: boolean;
 }
 

@@ -9,6 +9,8 @@ import type {
   HistoryEntry,
   HistoryQuery,
   Link,
+  SearchQuery,
+  SearchResult,
   Storage,
   StorageReader,
   StorageTx,
@@ -18,6 +20,7 @@ import type {
 import { GroupCommit } from './group-commit.js';
 import { IndexWriter, ParamIds } from './index-writer.js';
 import { migrate } from './migrations.js';
+import { SqliteSearch } from './search-exec.js';
 
 export type SqliteSynchronous = 'FULL' | 'NORMAL' | 'EXTRA';
 
@@ -67,6 +70,7 @@ class Reads implements StorageReader {
   private readonly tokenIds: BetterSqlite3.Statement;
   private readonly tokenIdsAnySystem: BetterSqlite3.Statement;
   private readonly historyCache = new Map<string, BetterSqlite3.Statement>();
+  private readonly searcher: SqliteSearch;
 
   constructor(
     protected readonly db: BetterSqlite3.Database,
@@ -79,6 +83,11 @@ class Reads implements StorageReader {
       WHERE t.pid = ? AND t.code = ? AND r.deleted = 0`;
     this.tokenIds = db.prepare(`${token} AND t.system = ? LIMIT 1000`).pluck();
     this.tokenIdsAnySystem = db.prepare(`${token} LIMIT 1000`).pluck();
+    this.searcher = new SqliteSearch(db, (type, code) => params.find(type, code) ?? -1);
+  }
+
+  async search(query: SearchQuery): Promise<SearchResult> {
+    return this.searcher.run(query);
   }
 
   async readCurrent(type: string, id: string): Promise<StoredVersion | undefined> {

@@ -1,0 +1,73 @@
+/** search-type: parse, compile into storage (with the caller's access constraint), page, include, shape. */
+import { issue, toOperationOutcome } from '../../fhir/errors.js';
+import { parseSearch } from '../../fhir/search/parse-search.js';
+import type { SearchRequest } from '../../fhir/search/search-request.js';
+import type { AccessConstraint } from '../access-constraint.js';
+import { bundleJson, entryJson, type BundleLink } from '../bundle-json.js';
+import type { RequestContext } from '../engine-deps.js';
+import type { EngineCore } from '../engine-core.js';
+import type { FhirResponse, Preferences } from '../fhir-request.js';
+import { decodeCursor, encodeCursor } from '../paging-cursor.js';
+import { expandPractitionerChains } from '../rules/practitioner-chains.js';
+import { shaperFor } from '../search-shaping.js';
+import type { SearchQuery, StorageReader } from '../storage-port.js';
+
+const queryString = (params: Array<[string, string]>): string =>
+  params.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
+
+export function parseSearchRequest(core: EngineCore, type: string, query: Array<[string, string]>, prefer: Preferences, ctx: RequestContext): SearchRequest {
+  const { defaultCount, maxCount, resourceTypes } = core.deps.options;
+  const req = parseSearch(core.deps.defs, type, query, {
+    lenient: prefer.handling === 'lenient',
+    defaultCount,
+    maxCount,
+    exposedTypes: resourceTypes,
+    baseUrl: ctx.baseUrl,
+    now: core.now(),
+  });
+  return expandPractitionerChains(req);
+}
+
+export async function search(
+  core: EngineCore,
+  reader: StorageReader,
+  type: string,
+  query: Array<[string, string]>,
+  prefer: Preferences,
+  ctx: RequestContext,
+  access: AccessConstraint,
+): Promise<FhirResponse> {
+  core.checkType(type);
+  const request = parseSearchRequest(core, type, query, prefer, ctx);
+  const countOnly = request.summary === 'count';
+  const q: SearchQuery = {
+    request: countOnly ? { ...request, count: 0, include: [], revinclude: [] } : request,
+    countTotal: countOnly || request.total === 'accurate' || request.total === 'estimate',
+    access,
+  };
+  if (request.cursor !== undefined) q.after = decodeCursor(request.cursor);
+  const result = await reader.search(q);
+
+  const kept = query.filter(([k]) => k !== '_cursor');
+  const self = `${ctx.baseUrl}/${type}`;
+  const link: BundleLink[] = [{ relation: 'self', url: kept.length ? `${self}?${queryString(kept)}` : self }];
+  if (result.next) link.push({ relation: 'next', url: `${self}?${queryString([...kept, ['_cursor', encodeCursor(result.next)]])}` });
+  let total = result.total;
+  if (total === undefined && !result.next && q.after === undefined && request.total !== 'none') total = result.matches.length;
+
+  const shape = shaperFor(core.deps.defs, request.summary, request.elements);
+  const entries: string[] = [];
+  for (const m of result.matches) {
+    entries.push(entryJson({ fullUrl: `${ctx.baseUrl}/${m.type}/${m.id}`, resourceJson: shape ? shape(m.type)(m.json!) : m.json!, rest: { search: { mode: 'match' } } }));
+  }
+  for (const m of result.included) {
+    entries.push(entryJson({ fullUrl: `${ctx.baseUrl}/${m.type}/${m.id}`, resourceJson: shape ? shape(m.type)(m.json!) : m.json!, rest: { search: { mode: 'include' } } }));
+  }
+  if (request.ignored.length > 0) {
+    const oo = toOperationOutcome(request.ignored.map((i) => issue('not-supported', `Parameter '${i.name}' was ignored: ${i.reason}`, i.name, 'warning')));
+    entries.push(entryJson({ resourceJson: JSON.stringify(oo), rest: { search: { mode: 'outcome' } } }));
+  }
+  const header: Parameters<typeof bundleJson>[0] = { type: 'searchset', link };
+  if (total !== undefined) header.total = total;
+  return { status: 200, headers: {}, body: { kind: 'json', json: bundleJson(header, entries) } };
+}
