@@ -103,6 +103,47 @@ describe('bad input', () => {
     assertOutcome(await t.request('GET', '/Patient/_history?foo=bar'), 400, /foo/);
   });
 
+  it('base R4 violations → 400 with the element path', async () => {
+    const unknown = await t.request('POST', '/Patient', { ...patient(), nickname: 'Jeannot' });
+    assertOutcome(unknown, 400);
+    assert.deepEqual(unknown.body.issue[0].expression, ['Patient.nickname']);
+    const badDate = await t.request('POST', '/Patient', { ...patient(), birthDate: '12/05/1941' });
+    assertOutcome(badDate, 400);
+    assert.deepEqual(badDate.body.issue[0].expression, ['Patient.birthDate']);
+    const badCode = await t.request('POST', '/Patient', { ...patient(), gender: 'féminin' });
+    assertOutcome(badCode, 400);
+    assert.deepEqual(badCode.body.issue[0].expression, ['Patient.gender']);
+    const n = note(patientId, [`Practitioner/${practitionerId}`]) as any;
+    n.content[0].attachment.data = 'not base64!';
+    const badData = await t.request('POST', '/DocumentReference', n);
+    assertOutcome(badData, 400);
+    assert.deepEqual(badData.body.issue[0].expression, ['DocumentReference.content[0].attachment.data']);
+  });
+
+  it('CdL note profile violations → 422 with the element path', async () => {
+    const base = () => note(patientId, [`Practitioner/${practitionerId}`]) as any;
+    const cases: Array<[string, (n: any) => void, string]> = [
+      ['no type', (n) => delete n.type, 'DocumentReference.type'],
+      ['type outside JDV_J23', (n) => (n.type.coding[0].code = 'XYZ'), 'DocumentReference.type'],
+      ['docStatus present', (n) => (n.docStatus = 'final'), 'DocumentReference.docStatus'],
+      ['custodian present', (n) => (n.custodian = { reference: `Practitioner/${practitionerId}` }), 'DocumentReference.custodian'],
+      ['no author', (n) => delete n.author, 'DocumentReference.author'],
+      ['subject not a Patient', (n) => (n.subject = { reference: `Practitioner/${practitionerId}` }), 'DocumentReference.subject'],
+      ['label outside JDV_J110', (n) => (n.securityLabel = [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-Confidentiality', code: 'R' }] }]), 'DocumentReference.securityLabel'],
+    ];
+    for (const [label, mutate, path] of cases) {
+      const n = base();
+      mutate(n);
+      const r = await t.request('POST', '/DocumentReference', n);
+      assert.ok(r.status === 422 || r.status === 400, `${label}: ${r.status}`);
+      assert.equal(r.body.resourceType, 'OperationOutcome', label);
+      assert.ok(
+        r.body.issue.some((i: any) => (i.expression ?? []).some((e: string) => e.startsWith(path))),
+        `${label}: ${JSON.stringify(r.body.issue)}`,
+      );
+    }
+  });
+
   it('none of the bad requests above changed anything', async () => {
     const before = await total();
     await t.request('POST', '/Patient', '{oops', { 'content-type': 'application/fhir+json' });

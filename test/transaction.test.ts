@@ -59,6 +59,8 @@ describe('transactions', () => {
   });
 
   it('is atomic: a failing last entry leaves no trace of the earlier ones', async () => {
+    const pr = (await t.request('POST', '/Practitioner', practitioner('810000000220'))).body;
+    const existing = (await t.request('POST', '/PractitionerRole', practitionerRole(pr.id))).body;
     const patientsBefore = await historyCount(t, 'Patient');
     const notesBefore = await historyCount(t, 'DocumentReference');
     const bundle = {
@@ -68,16 +70,31 @@ describe('transactions', () => {
         { fullUrl: uuid(10), resource: patient('222222222222222'), request: { method: 'POST', url: 'Patient' } },
         { fullUrl: uuid(11), resource: practitioner('810000000222'), request: { method: 'POST', url: 'Practitioner' } },
         { fullUrl: uuid(12), resource: { ...note('x', []), subject: { reference: uuid(10) }, author: [{ reference: uuid(11) }] }, request: { method: 'POST', url: 'DocumentReference' } },
-        { resource: { ...patient('333333333333333'), id: 'atomic-x' }, request: { method: 'PUT', url: 'Patient/atomic-x' } },
-        { request: { method: 'DELETE', url: 'Patient/does-not-exist' } },
+        { resource: { ...existing, active: false }, request: { method: 'PUT', url: `PractitionerRole/${existing.id}`, ifMatch: 'W/"9"' } },
       ],
     };
     const r = await t.request('POST', '/', bundle);
-    assert.equal(r.status, 404);
+    assert.equal(r.status, 412, r.text);
     assert.equal(r.body.resourceType, 'OperationOutcome');
-    assert.match(r.body.issue[0].diagnostics, /Bundle\.entry\[4\]/);
+    assert.match(r.body.issue[0].diagnostics, /Bundle\.entry\[3\]/);
     assert.equal(await historyCount(t, 'Patient'), patientsBefore);
     assert.equal(await historyCount(t, 'DocumentReference'), notesBefore);
+    assert.equal((await t.request('GET', `/PractitionerRole/${existing.id}`)).body.meta.versionId, '1');
+  });
+
+  it('a transaction without a note may delete; a missing target fails it whole', async () => {
+    const before = await historyCount(t, 'Patient');
+    const r = await t.request('POST', '/', {
+      resourceType: 'Bundle',
+      type: 'transaction',
+      entry: [
+        { resource: { ...patient('333333333333333'), id: 'atomic-x' }, request: { method: 'PUT', url: 'Patient/atomic-x' } },
+        { request: { method: 'DELETE', url: 'Patient/does-not-exist' } },
+      ],
+    });
+    assert.equal(r.status, 404);
+    assert.match(r.body.issue[0].diagnostics, /Bundle\.entry\[1\]/);
+    assert.equal(await historyCount(t, 'Patient'), before);
     assert.equal((await t.request('GET', '/Patient/atomic-x')).status, 404);
   });
 
