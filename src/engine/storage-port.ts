@@ -9,6 +9,7 @@
 import type { IndexEntry } from '../fhir/search/index-entry.js';
 import type { SearchRequest } from '../fhir/search/search-request.js';
 import type { AccessConstraint } from './access-constraint.js';
+import type { Membership } from './access/circle-memberships.js';
 
 export interface StoredVersion {
   type: string;
@@ -39,6 +40,14 @@ export interface VersionWrite {
   links: Link[];
   /** Raw content stored beside the version (Binary resources). */
   blob?: Buffer;
+  /** Notebook compartment: patient id, null for directory resources, '' when restricted. */
+  patientId: string | null;
+  /** Audience labels of this version (LABEL_BITS mask). */
+  labelMask: number;
+  /** The resource whose access rules this one follows (Binary, Provenance); written before it. */
+  owner?: Link;
+  /** Circle-of-care memberships this resource defines (CareTeam, RelatedPerson). */
+  memberships: Membership[];
 }
 
 export interface DeleteWrite {
@@ -86,15 +95,17 @@ export interface SearchResult {
   included: StoredVersion[];
 }
 
+/**
+ * Reads. Every method takes the caller's access constraint (absent = unrestricted, for the
+ * engine's own checks); what it hides is indistinguishable from what does not exist.
+ */
 export interface StorageReader {
-  readCurrent(type: string, id: string): Promise<StoredVersion | undefined>;
-  readVersion(type: string, id: string, version: number): Promise<StoredVersion | undefined>;
-  readBlob(type: string, id: string, version: number): Promise<Buffer | undefined>;
-  history(query: HistoryQuery): Promise<HistoryEntry[]>;
-  countHistory(query: Omit<HistoryQuery, 'count' | 'after'>): Promise<number>;
+  readCurrent(type: string, id: string, access?: AccessConstraint): Promise<StoredVersion | undefined>;
+  readVersion(type: string, id: string, version: number, access?: AccessConstraint): Promise<StoredVersion | undefined>;
+  readBlob(type: string, id: string, version: number, access?: AccessConstraint): Promise<Buffer | undefined>;
+  history(query: HistoryQuery, access?: AccessConstraint): Promise<HistoryEntry[]>;
+  countHistory(query: Omit<HistoryQuery, 'count' | 'after'>, access?: AccessConstraint): Promise<number>;
   search(query: SearchQuery): Promise<SearchResult>;
-  /** Current resources of `type` with an identifier `system|value` (system null = any). */
-  findIdsByToken(type: string, param: string, system: string | null, code: string): Promise<string[]>;
 }
 
 export interface StorageTx extends StorageReader {

@@ -5,7 +5,7 @@
 import { errors, issue, FhirError } from '../../fhir/errors.js';
 import { etag, instant } from '../resource-ids.js';
 import type { LocatedLink } from '../references.js';
-import type { StorageTx, StoredVersion } from '../storage-port.js';
+import type { StorageTx, StoredVersion, VersionWrite } from '../storage-port.js';
 import { binaryResourceFor, finalizeJson, type PreparedResource } from './prepare.js';
 
 export interface WriteOutcome {
@@ -43,22 +43,41 @@ export async function commitVersion(
   const lastUpdated = nextTimestamp(now, previous);
   const stamp = instant(lastUpdated);
   const json = finalizeJson(prepared.resource, version, stamp);
+  const c = prepared.compartment;
+  const write: VersionWrite = {
+    type: prepared.type,
+    id: prepared.id,
+    version,
+    lastUpdated,
+    method,
+    json,
+    index: prepared.index,
+    links: prepared.links.map(({ targetType, targetId }) => ({ targetType, targetId })),
+    patientId: c.patientId,
+    labelMask: prepared.labelMask,
+    memberships: prepared.memberships,
+  };
+  if (c.owner) write.owner = { targetType: c.owner.type, targetId: c.owner.id };
+  if (prepared.blob) write.blob = prepared.blob;
+  await tx.writeVersion(write);
+  // Attachments moved to Binaries follow the note's access rules (their owner, written first).
   for (const b of prepared.binaries) {
-    const binary = binaryResourceFor(b, prepared.type, prepared.id);
     await tx.writeVersion({
       type: 'Binary',
       id: b.id,
       version: 1,
       lastUpdated,
       method: 'POST',
-      json: finalizeJson(binary, 1, stamp),
+      json: finalizeJson(binaryResourceFor(b, prepared.type, prepared.id), 1, stamp),
       index: [],
       links: [],
       blob: b.data,
+      patientId: '',
+      labelMask: 0,
+      owner: { targetType: prepared.type, targetId: prepared.id },
+      memberships: [],
     });
   }
-  const write = { type: prepared.type, id: prepared.id, version, lastUpdated, method, json, index: prepared.index, links: prepared.links.map(({ targetType, targetId }) => ({ targetType, targetId })) };
-  await tx.writeVersion(prepared.blob ? { ...write, blob: prepared.blob } : write);
   return { type: prepared.type, id: prepared.id, version, lastUpdated, json, created: !previous || previous.deleted };
 }
 

@@ -6,6 +6,9 @@
 import { errors, FhirError } from '../../fhir/errors.js';
 import type { IndexEntry } from '../../fhir/search/index-entry.js';
 import { NON_HOLDING_TYPES, type EngineDeps, type RequestContext } from '../engine-deps.js';
+import { labelMaskOf } from '../access/audience.js';
+import { membershipsOf, type Membership } from '../access/circle-memberships.js';
+import { compartmentOf, type Compartment } from '../access/compartment.js';
 import { collectLinks, type LocatedLink } from '../references.js';
 import { attachmentPathsOf, processAttachments, type AttachmentPath, type ExtractedBinary } from './attachments.js';
 
@@ -21,6 +24,9 @@ export interface PreparedResource {
   blob?: Buffer;
   /** Attachments moved out of the resource, to be written as Binary resources. */
   binaries: ExtractedBinary[];
+  compartment: Compartment;
+  labelMask: number;
+  memberships: Membership[];
 }
 
 export class WritePreparer {
@@ -74,6 +80,9 @@ export class WritePreparer {
       index: this.deps.indexer.extract(resource),
       links: NON_HOLDING_TYPES.has(type) ? [] : collectLinks(resource, pathPrefix),
       binaries: att.binaries,
+      compartment: compartmentOf(resource),
+      labelMask: labelMaskOf(resource),
+      memberships: membershipsOf(resource),
     };
     if (blob) prepared.blob = blob;
     return prepared;

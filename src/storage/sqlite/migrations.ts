@@ -85,6 +85,29 @@ export const migrations: Migration[] = [
       CREATE INDEX links_rid ON links (rid);
     `,
   },
+  {
+    version: 2,
+    description: 'access control: notebook compartment, audience labels, owners, circle of care',
+    sql: `
+      ALTER TABLE resources ADD COLUMN patient_id TEXT;
+      ALTER TABLE resources ADD COLUMN label_mask INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE resources ADD COLUMN owner_rid INTEGER;
+      ALTER TABLE history ADD COLUMN label_mask INTEGER NOT NULL DEFAULT 0;
+      CREATE INDEX resources_patient ON resources (patient_id, type, rid);
+      CREATE INDEX resources_owner ON resources (owner_rid);
+
+      CREATE TABLE circle (
+        source_rid INTEGER NOT NULL,
+        patient_id TEXT NOT NULL,
+        member_type TEXT NOT NULL,
+        member_id TEXT NOT NULL,
+        start INTEGER NOT NULL,
+        end INTEGER NOT NULL
+      );
+      CREATE INDEX circle_member ON circle (member_id, member_type, patient_id, start, end);
+      CREATE INDEX circle_source ON circle (source_rid);
+    `,
+  },
 ];
 
 /** Applies the migrations not yet recorded in `schema_migrations`. Returns the versions applied. */

@@ -5,7 +5,8 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { SearchPosition, SearchQuery, SearchResult } from '../../engine/storage-port.js';
 import type { SearchFilter, SearchRequest } from '../../fhir/search/search-request.js';
-import { createFilterCompiler, type FilterCompiler, type PidOf, type Sql } from './search-filters.js';
+import { accessPredicate } from '../access-sql.js';
+import { createFilterCompiler, type AccessFor, type FilterCompiler, type PidOf, type Sql } from './search-filters.js';
 import { includeResources } from './search-includes.js';
 import { type ResourceRow, toVersion } from './search-rows.js';
 import { afterPosition, orderBy, sortExpressions } from './search-sort.js';
@@ -71,7 +72,7 @@ export class SqliteSearch {
   }
 
   /** The WHERE clause (conditions on alias `a`) shared by the page and the total. */
-  private where(req: SearchRequest, driver: number, compiler: FilterCompiler): Sql {
+  private where(req: SearchRequest, driver: number, compiler: FilterCompiler, accessFor: AccessFor): Sql {
     const parts: string[] = ['a.type = ?', 'a.deleted = 0'];
     const params: unknown[] = [req.resourceType];
     req.filters.forEach((f, i) => {
@@ -79,14 +80,21 @@ export class SqliteSearch {
       parts.push(c.sql);
       params.push(...c.params);
     });
+    const acc = accessFor('a');
+    if (acc) {
+      parts.push(acc.sql);
+      params.push(...acc.params);
+    }
     return { sql: parts.join(' AND '), params };
   }
 
   run(q: SearchQuery): SearchResult {
     const req = q.request;
-    const compiler = createFilterCompiler(this.pidOf);
+    const authorPid = this.pidOf('DocumentReference', 'author');
+    const accessFor: AccessFor = (alias) => accessPredicate(q.access, alias, { authorPid });
+    const compiler = createFilterCompiler(this.pidOf, accessFor);
     const driver = this.chooseDriver(req, compiler);
-    const where = this.where(req, driver, compiler);
+    const where = this.where(req, driver, compiler, accessFor);
     const sorts = sortExpressions(req.sort, req.resourceType, 'a', this.pidOf);
     const order = orderBy(sorts);
 
@@ -120,7 +128,7 @@ export class SqliteSearch {
       result.next = sorts.map((_, i) => last[`k${i}`]) as SearchPosition;
     }
     if (req.include.length > 0 || req.revinclude.length > 0) {
-      result.included = includeResources((s) => this.prepare(s), this.pidOf, req, page);
+      result.included = includeResources((s) => this.prepare(s), this.pidOf, req, page, accessFor);
     }
     return result;
   }

@@ -148,7 +148,10 @@ export interface FilterCompiler {
   canDrive(f: SearchFilter): boolean;
 }
 
-export function createFilterCompiler(pidOf: PidOf): FilterCompiler {
+/** The caller's access predicate on a `resources` alias (undefined when unrestricted). */
+export type AccessFor = (alias: string) => Sql | undefined;
+
+export function createFilterCompiler(pidOf: PidOf, accessFor: AccessFor = () => undefined): FilterCompiler {
   let aliasSeq = 0;
   const nextAlias = () => `x${++aliasSeq}`;
 
@@ -171,9 +174,11 @@ export function createFilterCompiler(pidOf: PidOf): FilterCompiler {
         const parts = f.targets.map((t) => {
           const ta = nextAlias();
           const inner = compile(t.filter, t.type, ta, 'driver');
+          // Hidden targets must not make anything match: the access predicate applies inside chains.
+          const acc = accessFor(ta);
           return {
-            sql: `(${x}.target_type = ? AND ${x}.target_id IN (SELECT ${ta}.id FROM resources ${ta} WHERE ${inner.sql} AND ${ta}.type = ? AND ${ta}.deleted = 0))`,
-            params: [t.type, ...inner.params, t.type],
+            sql: `(${x}.target_type = ? AND ${x}.target_id IN (SELECT ${ta}.id FROM resources ${ta} WHERE ${inner.sql} AND ${ta}.type = ? AND ${ta}.deleted = 0${acc ? ` AND ${acc.sql}` : ''}))`,
+            params: [t.type, ...inner.params, t.type, ...(acc?.params ?? [])],
           };
         });
         const cond = or(parts);

@@ -2,7 +2,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { StoredVersion } from '../../engine/storage-port.js';
 import type { IncludeSpec, SearchRequest } from '../../fhir/search/search-request.js';
-import type { PidOf } from './search-filters.js';
+import type { AccessFor, PidOf } from './search-filters.js';
 import { type ResourceRow as Row, toVersion } from './search-rows.js';
 
 /** At most this many resources are added to one page by includes. */
@@ -16,7 +16,12 @@ export function includeResources(
   pidOf: PidOf,
   req: SearchRequest,
   page: Row[],
+  accessFor: AccessFor,
 ): StoredVersion[] {
+  // Included resources pass the caller's access predicate like matches do.
+  const acc = accessFor('a');
+  const accSql = acc ? ` AND ${acc.sql}` : '';
+  const accParams = acc?.params ?? [];
   const seen = new Set(page.map((r) => `${r.type}/${r.id}`));
   const included: Row[] = [];
   const add = (rows: Row[]): Row[] => {
@@ -30,7 +35,7 @@ export function includeResources(
     }
     return fresh;
   };
-  const byTarget = prepare(`${SELECT} WHERE a.type = ? AND a.id = ? AND a.deleted = 0`);
+  const byTarget = prepare(`${SELECT} WHERE a.type = ? AND a.id = ? AND a.deleted = 0${accSql}`);
 
   const forward = (sources: Row[], specs: IncludeSpec[]): Row[] => {
     const out: Row[] = [];
@@ -51,7 +56,7 @@ export function includeResources(
       const targets = prepare(sql).all(...params) as Array<{ target_type: string; target_id: string }>;
       for (const t of targets) {
         if (seen.has(`${t.target_type}/${t.target_id}`)) continue;
-        const row = byTarget.get(t.target_type, t.target_id) as Row | undefined;
+        const row = byTarget.get(t.target_type, t.target_id, ...accParams) as Row | undefined;
         if (row) out.push(row);
       }
     }
@@ -65,8 +70,8 @@ export function includeResources(
       if (targets.length === 0) continue;
       const cond = targets.map(() => '(x.target_type = ? AND x.target_id = ?)').join(' OR ');
       const rows = prepare(
-        `${SELECT} WHERE a.rid IN (SELECT x.rid FROM sp_reference x WHERE x.pid = ? AND (${cond})) AND a.type = ? AND a.deleted = 0`,
-      ).all(pidOf(spec.sourceType, spec.param), ...targets.flatMap((t) => [t.type, t.id]), spec.sourceType) as Row[];
+        `${SELECT} WHERE a.rid IN (SELECT x.rid FROM sp_reference x WHERE x.pid = ? AND (${cond})) AND a.type = ? AND a.deleted = 0${accSql}`,
+      ).all(pidOf(spec.sourceType, spec.param), ...targets.flatMap((t) => [t.type, t.id]), spec.sourceType, ...accParams) as Row[];
       out.push(...rows);
     }
     return add(out);
