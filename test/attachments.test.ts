@@ -54,7 +54,7 @@ describe('attachments and Binary', () => {
     assert.equal(att.size, 5000);
     assert.equal(att.hash, sha1(data));
     assert.match(att.url, new RegExp(`^${t.base}/Binary/[0-9a-f-]{36}$`));
-    const raw = await fetch(att.url);
+    const raw = await t.fetch(att.url);
     assert.equal(raw.status, 200);
     assert.equal(raw.headers.get('content-type'), 'image/png');
     assert.deepEqual(Buffer.from(await raw.arrayBuffer()), data);
@@ -67,11 +67,11 @@ describe('attachments and Binary', () => {
 
   it('stores a Binary posted as raw bytes and returns the same bytes', async () => {
     const data = Buffer.from([0x25, 0x50, 0x44, 0x46, 0x2d, 0x31, 0x2e, 0x34, 0x00, 0xff]);
-    const res = await fetch(`${t.base}/Binary`, { method: 'POST', body: data, headers: { 'content-type': 'application/pdf' } });
+    const res = await t.fetch(`${t.base}/Binary`, { method: 'POST', body: data, headers: { 'content-type': 'application/pdf' } });
     assert.equal(res.status, 201);
     const created = (await res.json()) as any;
     assert.equal(created.contentType, 'application/pdf');
-    const back = await fetch(`${t.base}/Binary/${created.id}`);
+    const back = await t.fetch(`${t.base}/Binary/${created.id}`);
     assert.equal(back.headers.get('content-type'), 'application/pdf');
     assert.deepEqual(Buffer.from(await back.arrayBuffer()), data);
   });

@@ -20,7 +20,7 @@ describe('durability', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'cdl-crash-'));
     dirs.push(dataDir);
     const port = await freePort();
-    const first = await startChildServer(dataDir, port);
+    const first = await startChildServer(dataDir, port, { CDL_AUTH_DISABLED: 'true', CDL_RATE_LIMIT: '0' });
     const subject = (await request(first.base, 'POST', '/Patient', patient())).body.id;
     const author = `Practitioner/${(await request(first.base, 'POST', '/Practitioner', practitioner())).body.id}`;
 
@@ -44,7 +44,7 @@ describe('durability', () => {
     assert.equal(exit.signal, 'SIGKILL');
     await Promise.all(writers);
 
-    const second = await startChildServer(dataDir, port);
+    const second = await startChildServer(dataDir, port, { CDL_AUTH_DISABLED: 'true' });
     try {
       const missing: string[] = [];
       for (const a of acknowledged) {
@@ -63,7 +63,7 @@ describe('durability', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'cdl-term-'));
     dirs.push(dataDir);
     const port = await freePort();
-    const srv = await startChildServer(dataDir, port);
+    const srv = await startChildServer(dataDir, port, { CDL_AUTH_DISABLED: 'true', CDL_RATE_LIMIT: '0' });
     const inFlight = Array.from({ length: 20 }, (_, i) => request(srv.base, 'POST', '/Patient', patient(String(100000000000000 + i))));
     await new Promise((r) => setTimeout(r, 2));
     srv.process.kill('SIGTERM');
@@ -71,7 +71,7 @@ describe('durability', () => {
     const exit = await srv.exited;
     assert.equal(exit.code, 0, srv.output());
     const created = results.filter((r) => r.status === 'fulfilled' && r.value.status === 201).map((r) => (r as PromiseFulfilledResult<any>).value.body.id as string);
-    const again = await startChildServer(dataDir, port);
+    const again = await startChildServer(dataDir, port, { CDL_AUTH_DISABLED: 'true' });
     try {
       for (const id of created) assert.equal((await request(again.base, 'GET', `/Patient/${id}`)).status, 200);
     } finally {

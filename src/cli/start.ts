@@ -4,7 +4,7 @@ import { createServer } from '../server/compose.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const server = createServer(config);
+  const server = await createServer(config);
   const { logger } = server;
   let stopping = false;
   const stop = (signal: string) => {

@@ -3,6 +3,7 @@ import type { Definitions } from '../fhir/definitions/model.js';
 import type { Issue } from '../fhir/errors.js';
 import type { IndexEntry } from '../fhir/search/index-entry.js';
 import type { Storage } from './storage-port.js';
+import type { RequestAuth } from './access/request-auth.js';
 
 export interface ValidationResult {
   /** Base R4 violations (malformed content): answered 400. */
@@ -47,6 +48,10 @@ export interface EngineDeps {
 export interface RequestContext {
   /** The FHIR base URL as seen by the client, without trailing slash (`http://host:8080/fhir`). */
   baseUrl: string;
+  /** The caller and what it may do. */
+  auth: RequestAuth;
+  /** The client's network address (for audit). */
+  clientAddress?: string;
 }
 
 /** Resource types whose references do not hold their targets (no referential-integrity link). */

@@ -1,8 +1,16 @@
 /**
  * The FHIR engine: takes a framework-free request and answers it. Every interaction goes
- * through `handle`, the one place where cross-cutting concerns wrap the interactions.
+ * through `handle`, the one place where cross-cutting concerns wrap the interactions:
+ * authenticate (principal → caller) → authorize/validate/store (inside each interaction, with
+ * the caller's access constraint compiled into storage queries) → audit.
  */
 import { errors } from '../fhir/errors.js';
+import type { Principal } from '../security/principal.js';
+import { SYSTEM_CALLER, type Caller } from './access/caller.js';
+import { RequestAuth } from './access/request-auth.js';
+import { CallerResolver } from './access/resolve-caller.js';
+import { Auditor, type AuditLogger } from './audit/auditor.js';
+import { auditEventsFor } from './audit/interaction-audit.js';
 import { bundleOf, type PlannedEntry } from './bundle-entries.js';
 import { buildCapabilityStatement, type CapabilityInfo } from './capability-statement.js';
 import type { EngineDeps, RequestContext } from './engine-deps.js';
@@ -17,29 +25,94 @@ import { search } from './interactions/search.js';
 import { transaction } from './interactions/transaction.js';
 import { update } from './interactions/update.js';
 import { classify, type Operation } from './operation.js';
+import { instant } from './resource-ids.js';
 import type { StorageReader } from './storage-port.js';
+
+/** What the caller of `handle` knows about the request's origin. */
+export interface CallContext {
+  baseUrl: string;
+  /** The verified token's principal; absent = a trusted in-process or unauthenticated-mode caller (system). */
+  principal?: Principal;
+  clientAddress?: string;
+}
+
+export interface EngineExtras {
+  capability: CapabilityInfo;
+  auditLog: AuditLogger;
+  /** Write AuditEvents (default true). */
+  audit?: boolean;
+}
 
 export class Engine {
   private readonly core: EngineCore;
   private readonly capabilityJson: string;
+  private readonly callers: CallerResolver;
+  readonly auditor: Auditor;
 
   constructor(
     private readonly deps: EngineDeps,
-    info: CapabilityInfo,
+    extras: EngineExtras,
   ) {
     this.core = new EngineCore(deps);
     const searchParams = (type: string) =>
-      Object.values(deps.defs.searchParams[type] ?? {}).map((p) => ({ code: p.code, type: p.type, url: p.url }));
-    this.capabilityJson = JSON.stringify(buildCapabilityStatement(deps.defs, deps.options, searchParams, info, true));
+      Object.values(deps.defs.searchParams[type] ?? {})
+        .filter((p) => p.type !== 'composite' && p.type !== 'special' && !['_text', '_content', '_query'].includes(p.code))
+        .map((p) => ({ code: p.code, type: p.type, url: p.url }));
+    this.capabilityJson = JSON.stringify(buildCapabilityStatement(deps.defs, deps.options, searchParams, extras.capability, true));
+    this.callers = new CallerResolver(deps.storage, deps.clock);
+    this.auditor = new Auditor(deps.storage, deps.indexer, deps.clock, extras.auditLog, extras.audit ?? true);
   }
 
   get exposedTypes(): ReadonlySet<string> {
     return this.core.exposed;
   }
 
-  async handle(req: FhirRequest, ctx: RequestContext): Promise<FhirResponse> {
-    const op = classify(req.method, req.path, req.query.length > 0);
-    return this.dispatch(op, req, ctx);
+  /** Answers a request; every outcome (allowed, refused, failed) is audited. */
+  async handle(req: FhirRequest, call: CallContext): Promise<FhirResponse> {
+    let caller: Caller | undefined;
+    let op: Operation | undefined;
+    let outcome: FhirResponse | unknown;
+    try {
+      caller = call.principal ? await this.callers.resolve(call.principal) : SYSTEM_CALLER;
+      const ctx: RequestContext = { baseUrl: call.baseUrl, auth: new RequestAuth(caller, this.deps.clock()) };
+      if (call.clientAddress) ctx.clientAddress = call.clientAddress;
+      op = classify(req.method, req.path, req.query.length > 0);
+      outcome = await this.dispatch(op, req, ctx);
+      return outcome as FhirResponse;
+    } catch (e) {
+      outcome = e;
+      throw e;
+    } finally {
+      if (op?.kind !== 'capabilities') {
+        this.auditor.record(auditEventsFor(op, req, outcome, caller, call.clientAddress, instant(this.deps.clock())));
+      }
+    }
+  }
+
+  /** Audits a request refused before reaching the engine (authentication failed). */
+  auditUnauthenticated(req: FhirRequest, error: unknown, clientAddress?: string): void {
+    let op: Operation | undefined;
+    try {
+      op = classify(req.method, req.path, req.query.length > 0);
+    } catch {
+      op = undefined;
+    }
+    this.auditor.record(auditEventsFor(op, req, error, undefined, clientAddress, instant(this.deps.clock())));
+  }
+
+  private async handleWith(req: FhirRequest, ctx: RequestContext): Promise<FhirResponse> {
+    let op: Operation | undefined;
+    let outcome: FhirResponse | unknown;
+    try {
+      op = classify(req.method, req.path, req.query.length > 0);
+      outcome = await this.dispatch(op, req, ctx);
+      return outcome as FhirResponse;
+    } catch (e) {
+      outcome = e;
+      throw e;
+    } finally {
+      this.auditor.record(auditEventsFor(op, req, outcome, ctx.auth.caller, ctx.clientAddress, instant(this.deps.clock())));
+    }
   }
 
   private async dispatch(op: Operation, req: FhirRequest, ctx: RequestContext): Promise<FhirResponse> {
@@ -50,7 +123,7 @@ export class Engine {
         return { status: 200, headers: {}, body: { kind: 'json', json: this.capabilityJson } };
       case 'bundle': {
         const bundle = bundleOf(req.body);
-        if (bundle.type === 'batch') return batch(core, bundle.entries, ctx, (r, c) => this.handle(r, c), req.headers.prefer);
+        if (bundle.type === 'batch') return batch(core, bundle.entries, ctx, (r, c) => this.handleWith(r, c), req.headers.prefer);
         const profileIssues = this.deps.validator.validateTransaction(req.body);
         if (profileIssues.length > 0) throw errors.unprocessable(profileIssues);
         return transaction(core, bundle.entries, prefer, ctx, (entry, reader, headers) => this.dispatchRead(entry, reader, headers, ctx));
@@ -60,9 +133,9 @@ export class Engine {
       case 'update':
         return update(core, op.type, op.id, this.bodyOf(req, op.type, op.id), req.headers.ifMatch, prefer, ctx);
       case 'delete':
-        return deleteResource(core, op.type, op.id, req.headers.ifMatch);
+        return deleteResource(core, op.type, op.id, req.headers.ifMatch, ctx);
       case 'conditional-delete':
-        return conditionalDelete(core, op.type, req.query);
+        return conditionalDelete(core, op.type, req.query, ctx);
       default:
         return this.read(op, req.query, req.headers, core.storage, ctx);
     }
@@ -85,9 +158,9 @@ export class Engine {
     const core = this.core;
     switch (op.kind) {
       case 'read':
-        return read(core, reader, op.type, op.id, headers);
+        return read(core, reader, op.type, op.id, headers, ctx);
       case 'vread':
-        return vread(core, reader, op.type, op.id, op.vid, headers);
+        return vread(core, reader, op.type, op.id, op.vid, headers, ctx);
       case 'history-instance':
         return history(core, reader, { type: op.type, id: op.id }, query, ctx);
       case 'history-type':
@@ -95,7 +168,7 @@ export class Engine {
       case 'history-system':
         return history(core, reader, {}, query, ctx);
       case 'search-type':
-        return search(core, reader, op.type, query, parsePrefer(headers.prefer), ctx, {});
+        return search(core, reader, op.type, query, parsePrefer(headers.prefer), ctx);
       case 'search-system':
         throw errors.notSupported('Searching across all resource types is not supported; search a type, e.g. GET /DocumentReference?...');
       default:

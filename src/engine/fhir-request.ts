@@ -40,6 +40,8 @@ export interface FhirResponse {
   status: number;
   body?: ResponseBody;
   headers: Record<string, string>;
+  /** What the response disclosed or changed, for the audit log (never sent to the client). */
+  audit?: { resources: string[]; patients: string[] };
 }
 
 /** Parsed `Prefer` header. */

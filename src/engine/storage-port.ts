@@ -21,6 +21,8 @@ export interface StoredVersion {
   /** The resource JSON text; null for a deletion. */
   json: string | null;
   method: 'POST' | 'PUT' | 'DELETE';
+  /** The notebook (patient id) the resource belongs to, when the adapter knows it. */
+  patientId?: string | null;
 }
 
 /** A literal reference held by a resource (for referential integrity). */
@@ -117,9 +119,21 @@ export interface StorageTx extends StorageReader {
   referencedBy(targetType: string, targetId: string, limit: number): Promise<Link[]>;
   writeVersion(write: VersionWrite): Promise<void>;
   deleteVersion(write: DeleteWrite): Promise<void>;
+  /** The hash of the last link of the audit chain ('' when empty). */
+  auditChainHead(): Promise<string>;
+  /** Appends an AuditEvent to the tamper-evident chain (hash = sha256(previous hash + event JSON)). */
+  appendAuditChain(eventId: string, hash: string): Promise<void>;
+}
+
+export interface AuditChainLink {
+  seq: number;
+  eventId: string;
+  hash: string;
 }
 
 export interface Storage extends StorageReader {
+  /** Links of the audit chain after `afterSeq`, in order (for verification). */
+  auditChain(afterSeq: number, limit: number): Promise<AuditChainLink[]>;
   /**
    * Runs `fn` atomically: all its writes commit together and are durable when the returned
    * promise resolves, or none are applied when it rejects. `fn` must only await storage calls.

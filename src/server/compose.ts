@@ -12,7 +12,11 @@ import type { Storage } from '../engine/storage-port.js';
 import { defaultDefinitionsCacheDir, loadDefinitions } from '../fhir/definitions/load.js';
 import type { Definitions } from '../fhir/definitions/model.js';
 import { createIndexer } from '../fhir/search/indexer.js';
-import { SqliteStorage } from '../storage/sqlite/sqlite-storage.js';
+import { openDevIssuer, type DevIssuer } from '../security/dev-issuer.js';
+import type { Principal } from '../security/principal.js';
+import { smartConfigurationFor } from '../security/smart-configuration.js';
+import { createTokenVerifier } from '../security/token-verifier.js';
+import { openStorage } from '../storage/open-storage.js';
 import type { Config } from './config.js';
 import { buildHttpApp } from './http-app.js';
 import { createResourceValidator } from './resource-validator.js';
@@ -22,7 +26,9 @@ export interface Server {
   engine: Engine;
   storage: Storage;
   logger: Logger;
-  /** Stops accepting requests, lets in-flight ones finish, closes the database. */
+  /** The embedded development issuer, when no external issuer is configured. */
+  devIssuer?: DevIssuer;
+  /** Stops accepting requests, lets in-flight ones finish, writes pending audit, closes the database. */
   close(): Promise<void>;
 }
 
@@ -44,17 +50,33 @@ export interface ServerParts {
   defs?: Definitions;
 }
 
-export function createServer(config: Config, parts: ServerParts = {}): Server {
+async function authenticator(config: Config, logger: Logger): Promise<{ authenticate: (h: string | undefined) => Promise<Principal | undefined>; devIssuer?: DevIssuer }> {
+  for (const w of config.auth.warnings) logger.warn(w);
+  if (config.auth.mode === 'disabled') return { authenticate: async () => undefined };
+  const devIssuer = config.auth.mode === 'dev-issuer' ? await openDevIssuer({ dataDir: config.dataDir }) : undefined;
+  const issuers = config.auth.mode === 'issuers' ? config.auth.issuers : [devIssuer!.issuerConfig()];
+  const verifier = createTokenVerifier({ issuers, clockToleranceSeconds: config.auth.clockToleranceSeconds });
+  const out: { authenticate: (h: string | undefined) => Promise<Principal | undefined>; devIssuer?: DevIssuer } = {
+    authenticate: (h) => verifier.verify(h),
+  };
+  if (devIssuer) out.devIssuer = devIssuer;
+  return out;
+}
+
+export async function createServer(config: Config, parts: ServerParts = {}): Promise<Server> {
   const logger = parts.logger ?? createLogger(config.logLevel);
   const defs = parts.defs ?? loadDefinitions(defaultDefinitionsCacheDir());
   for (const t of config.resourceTypes) {
     if (defs.types[t]?.kind !== 'resource') throw new Error(`CDL_RESOURCE_TYPES names '${t}', which is not an R4 resource type`);
   }
   mkdirSync(config.dataDir, { recursive: true });
-  const storage = SqliteStorage.open({
-    file: join(config.dataDir, 'cdl.sqlite'),
-    synchronous: config.sqliteSynchronous,
-    cacheMiB: config.sqliteCacheMiB,
+  const storage = await openStorage({
+    ...(config.databaseUrl !== undefined ? { databaseUrl: config.databaseUrl } : {}),
+    databaseSchema: config.databaseSchema,
+    databasePoolSize: config.databasePoolSize,
+    onIdleError: (e) => logger.warn({ err: { type: e.name, message: e.message } }, 'database connection lost (idle); the pool reconnects'),
+    dataDir: config.dataDir,
+    sqlite: { synchronous: config.sqliteSynchronous, cacheMiB: config.sqliteCacheMiB },
   });
   const indexer = createIndexer(defs, config.resourceTypes);
   const resourceIndexer: ResourceIndexer = { extract: (r) => indexer.extract(r as { resourceType: string }) };
@@ -74,9 +96,11 @@ export function createServer(config: Config, parts: ServerParts = {}): Server {
         maxBundleEntries: config.maxBundleEntries,
       },
     },
-    { software: { name: 'cahier-de-liaison', version: packageVersion() } },
+    { capability: { software: { name: 'cahier-de-liaison', version: packageVersion() } }, auditLog: logger, audit: config.audit },
   );
-  const app = buildHttpApp({ engine, config, logger, ready: () => storage.ping() });
+  const auth = await authenticator(config, logger);
+  const smartConfiguration = smartConfigurationFor(config.auth, { resourceTypes: config.resourceTypes });
+  const app = buildHttpApp({ engine, config, logger, ready: () => storage.ping(), authenticate: auth.authenticate, smartConfiguration });
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
@@ -87,9 +111,12 @@ export function createServer(config: Config, parts: ServerParts = {}): Server {
       } finally {
         clearInterval(sweep);
       }
+      await engine.auditor.drain();
       await storage.close();
     })();
     return closing;
   };
-  return { app, engine, storage, logger, close };
+  const server: Server = { app, engine, storage, logger, close };
+  if (auth.devIssuer) server.devIssuer = auth.devIssuer;
+  return server;
 }

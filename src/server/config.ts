@@ -1,6 +1,9 @@
 /** Server configuration, read from environment variables (documented in the README). */
 import { resolve } from 'node:path';
 import type { SqliteSynchronous } from '../storage/sqlite/sqlite-storage.js';
+import { loadDatabaseConfig, type DatabaseConfig } from '../storage/database-config.js';
+import { readAuthConfig, type AuthConfig } from '../security/auth-config.js';
+import { tlsOptions, type TlsServerOptions } from '../security/tls.js';
 
 export const DEFAULT_RESOURCE_TYPES = [
   'DocumentReference',
@@ -16,7 +19,7 @@ export const DEFAULT_RESOURCE_TYPES = [
   'AuditEvent',
 ];
 
-export interface Config {
+export interface Config extends DatabaseConfig {
   port: number;
   host: string;
   dataDir: string;
@@ -34,6 +37,13 @@ export interface Config {
   sqliteSynchronous: SqliteSynchronous;
   sqliteCacheMiB: number;
   shutdownTimeoutMs: number;
+  auth: AuthConfig;
+  /** HTTPS (and mutual TLS) options; undefined = plain HTTP. */
+  tls?: TlsServerOptions;
+  /** Requests per second allowed per client (token subject, else address), with a burst; 0 = no limit. */
+  rateLimit: { perSecond: number; burst: number };
+  /** Write AuditEvents for every interaction. */
+  audit: boolean;
 }
 
 type Env = Record<string, string | undefined>;
@@ -73,7 +83,13 @@ export function loadConfig(env: Env = process.env): Config {
     sqliteSynchronous: oneOf(env, 'CDL_SQLITE_SYNCHRONOUS', ['FULL', 'NORMAL', 'EXTRA'] as const, 'FULL'),
     sqliteCacheMiB: int(env, 'CDL_SQLITE_CACHE_MIB', 64, 1),
     shutdownTimeoutMs: int(env, 'CDL_SHUTDOWN_TIMEOUT_MS', 10000, 0),
+    ...loadDatabaseConfig(env),
+    auth: readAuthConfig(env),
+    rateLimit: { perSecond: int(env, 'CDL_RATE_LIMIT', 200, 0), burst: int(env, 'CDL_RATE_BURST', 400, 1) },
+    audit: env.CDL_AUDIT !== 'false',
   };
   if (baseUrl) config.baseUrl = baseUrl;
+  const tls = tlsOptions(env);
+  if (tls) config.tls = tls;
   return config;
 }

@@ -7,6 +7,8 @@ import type { Engine } from '../engine/engine.js';
 import type { FhirRequest, FhirResponse, HttpMethod } from '../engine/fhir-request.js';
 import { errors, FhirError, toOperationOutcome } from '../fhir/errors.js';
 import type { Config } from './config.js';
+import type { Principal } from '../security/principal.js';
+import { RateLimiter } from './rate-limiter.js';
 import { mapError } from './error-mapping.js';
 import { parseJsonBody } from './json-body.js';
 
@@ -20,7 +22,14 @@ export interface HttpAppDeps {
   logger: FastifyBaseLogger;
   /** Readiness probe (database reachable). */
   ready: () => Promise<void>;
+  /** Verifies the Authorization header (401 FhirError otherwise); undefined when authentication is disabled. */
+  authenticate: (authorization: string | undefined) => Promise<Principal | undefined>;
+  /** The `/.well-known/smart-configuration` document. */
+  smartConfiguration: object;
 }
+
+/** Endpoints served without a token. */
+const PUBLIC_PATHS = new Set(['metadata', '.well-known/smart-configuration']);
 
 function header(req: FastifyRequest, name: string): string | undefined {
   const v = req.headers[name];
@@ -84,6 +93,7 @@ function send(reply: FastifyReply, res: FhirResponse, pretty: boolean): FastifyR
 export function buildHttpApp(deps: HttpAppDeps): FastifyInstance {
   const { engine, config } = deps;
   const app = Fastify({
+    ...(config.tls ? { https: config.tls } : {}),
     loggerInstance: deps.logger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.bodyLimitBytes,
@@ -139,16 +149,33 @@ export function buildHttpApp(deps: HttpAppDeps): FastifyInstance {
     }
   });
 
+  const smart = JSON.stringify(deps.smartConfiguration);
+  const smartHandler = async (_req: FastifyRequest, reply: FastifyReply) => reply.type('application/json').send(smart);
+  app.get('/.well-known/smart-configuration', smartHandler);
+  app.get('/fhir/.well-known/smart-configuration', smartHandler);
+
+  const limiter = new RateLimiter(config.rateLimit.perSecond, config.rateLimit.burst);
   const prefix = '/fhir';
   const handler = async (req: FastifyRequest, reply: FastifyReply) => {
     const fhirReq = toFhirRequest(req, prefix.length);
     checkFormat(req, fhirReq.query);
+    let principal: Principal | undefined;
+    if (!PUBLIC_PATHS.has(fhirReq.path.join('/'))) {
+      try {
+        principal = await deps.authenticate(header(req, 'authorization'));
+      } catch (e) {
+        engine.auditUnauthenticated(fhirReq, e, req.ip);
+        throw e;
+      }
+      const wait = limiter.take(principal ? `${principal.issuer}\u0000${principal.subject}` : req.ip);
+      if (wait > 0) throw errors.tooManyRequests(wait);
+    }
     const body = req.body as { raw?: Buffer } | undefined;
     if (body?.raw !== undefined && !(fhirReq.path[0] === 'Binary' && (req.method === 'POST' || req.method === 'PUT'))) {
       throw errors.unsupportedMediaType(`Content-Type '${header(req, 'content-type') ?? '(none)'}' is not supported; send application/fhir+json`);
     }
     const baseUrl = config.baseUrl ?? `${req.protocol}://${req.host}${prefix}`;
-    const res = await engine.handle(fhirReq, { baseUrl });
+    const res = await engine.handle(fhirReq, principal ? { baseUrl, principal, clientAddress: req.ip } : { baseUrl, clientAddress: req.ip });
     const pretty = fhirReq.query.some(([k, v]) => k === '_pretty' && v === 'true');
     return send(reply, res, pretty);
   };

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { loadConfig, type Config } from '../../src/server/config.js';
 import { createServer, type Server } from '../../src/server/compose.js';
+import { dropSchema, freshSchemaName } from '../../src/storage/postgres/test-schema.js';
+import type { MintOptions } from '../../src/security/dev-issuer.js';
 
 export interface FhirResult<T = any> {
   status: number;
@@ -17,7 +19,12 @@ export interface TestServer {
   base: string;
   dataDir: string;
   server: Server;
+  /** Sends a request with a system token (`system/*.cruds`) unless `headers` carry an authorization. */
   request<T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<FhirResult<T>>;
+  /** `fetch` with the system token (for raw bodies). */
+  fetch(url: string, init?: RequestInit): Promise<Response>;
+  /** A token from the server's development issuer. */
+  token(options: MintOptions): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -44,20 +51,35 @@ export async function request<T = any>(
 
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cdl-test-'));
-  const config: Config = loadConfig({ CDL_DATA_DIR: dataDir, CDL_LOG_LEVEL: 'silent', ...env });
-  const server = createServer(config, { logger: pino({ level: process.env.CDL_TEST_LOG ?? 'silent' }) });
+  // CDL_TEST_DATABASE_URL runs the server on PostgreSQL, in a fresh schema dropped by close().
+  const pgUrl = process.env.CDL_TEST_DATABASE_URL;
+  const schema = pgUrl ? freshSchemaName() : undefined;
+  const database: Record<string, string> = pgUrl && schema ? { CDL_DATABASE_URL: pgUrl, CDL_DATABASE_SCHEMA: schema } : {};
+  const config: Config = loadConfig({ CDL_DATA_DIR: dataDir, CDL_LOG_LEVEL: 'silent', CDL_RATE_LIMIT: '0', ...database, ...env });
+  const server = await createServer(config, { logger: pino({ level: process.env.CDL_TEST_LOG ?? 'silent' }) });
   await server.app.listen({ port: 0, host: '127.0.0.1' });
   const address = server.app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   const base = `http://127.0.0.1:${port}/fhir`;
+  const systemToken = server.devIssuer ? await server.devIssuer.mintToken({ scope: 'system/*.cruds', clientId: 'test-suite' }) : undefined;
   return {
     base,
     dataDir,
     server,
-    request: (method, path, body, headers) => request(base, method, path, body, headers),
+    request: async (method, path, body, headers = {}) => {
+      const auth = Object.keys(headers).some((h) => h.toLowerCase() === 'authorization');
+      return request(base, method, path, body, auth || !systemToken ? headers : { authorization: `Bearer ${systemToken}`, ...headers });
+    },
+    fetch: (url, init = {}) =>
+      fetch(url, { ...init, headers: { ...(systemToken ? { authorization: `Bearer ${systemToken}` } : {}), ...(init.headers as Record<string, string> | undefined) } }),
+    token: (options) => {
+      if (!server.devIssuer) throw new Error('this test server has no development issuer');
+      return server.devIssuer.mintToken(options);
+    },
     async close() {
       await server.close();
       rmSync(dataDir, { recursive: true, force: true });
+      if (pgUrl && schema) await dropSchema(pgUrl, schema);
     },
   };
 }

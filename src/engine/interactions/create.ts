@@ -1,5 +1,7 @@
 /** create, with conditional create (If-None-Exist). */
 import { errors } from '../../fhir/errors.js';
+import { authorizeWrite } from '../access/write-rules.js';
+import { writeProvenance } from '../audit/provenance-writer.js';
 import { findMatches, parseCriteria } from '../conditional.js';
 import type { RequestContext } from '../engine-deps.js';
 import type { EngineCore } from '../engine-core.js';
@@ -19,17 +21,21 @@ export interface ExistingMatch {
 export async function commitCreate(
   core: EngineCore,
   tx: StorageTx,
+  ctx: RequestContext,
   prepared: PreparedResource,
   ifNoneExist?: string,
   checkReferences = true,
 ): Promise<WriteOutcome | ExistingMatch> {
+  await authorizeWrite(ctx.auth, tx, 'create', prepared.type, prepared.id, undefined, prepared);
   if (ifNoneExist !== undefined) {
-    const matches = await findMatches(core, tx, prepared.type, parseCriteria(ifNoneExist), 2);
+    const matches = await findMatches(core, tx, ctx, prepared.type, parseCriteria(ifNoneExist), 2);
     if (matches.length > 1) throw errors.multipleMatches(`If-None-Exist '${ifNoneExist}' matches several ${prepared.type} resources`);
     if (matches.length === 1) return { existing: { type: prepared.type, id: matches[0]! } };
   }
   if (checkReferences) await checkLinks(tx, prepared.links, core.exposed);
-  return commitVersion(tx, prepared, undefined, core.now(), 'POST');
+  const outcome = await commitVersion(tx, prepared, undefined, core.now(), 'POST');
+  await writeProvenance(core, tx, ctx, outcome, 'CREATE', (prepared.resource.author as Array<{ reference?: string }>) ?? []);
+  return outcome;
 }
 
 export async function create(
@@ -44,7 +50,7 @@ export async function create(
   const resource = core.bodyAs(body, type);
   const prepared = core.preparer.prepare(resource, type, newId(), ctx);
   const result = await core.storage.transaction(async (tx) => {
-    const r = await commitCreate(core, tx, prepared, ifNoneExist);
+    const r = await commitCreate(core, tx, ctx, prepared, ifNoneExist);
     // A conditional create that matched answers 200 with the existing resource.
     return 'existing' in r ? { existing: await tx.readCurrent(r.existing.type, r.existing.id) } : r;
   });
@@ -52,7 +58,12 @@ export async function create(
     const v = result.existing!;
     const response = prefer.return === 'minimal' ? { status: 200, headers: versionHeaders(v) } : storedResponse(v);
     response.headers.location = versionLocation(ctx, v.type, v.id, v.version);
-    return response;
+    return { ...response, audit: { resources: [`${v.type}/${v.id}`], patients: v.patientId ? [v.patientId] : [] } };
   }
-  return writeResponse(result, ctx, prefer);
+  return { ...writeResponse(result, ctx, prefer), audit: auditOfWrite(result, prepared) };
 }
+
+export const auditOfWrite = (o: WriteOutcome, p: PreparedResource) => ({
+  resources: [`${o.type}/${o.id}/_history/${o.version}`],
+  patients: p.compartment.patientId ? [p.compartment.patientId] : [],
+});

@@ -61,14 +61,15 @@ export async function history(
   if (scope.type !== undefined) core.checkType(scope.type);
   if (scope.id !== undefined) core.checkId(scope.id);
   const p = parseParams(core, query);
+  const access = ctx.auth.access(scope.type ?? '*', scope.id !== undefined ? 'read' : 'search');
   if (scope.type !== undefined && scope.id !== undefined) {
-    const current = await reader.readCurrent(scope.type, scope.id);
+    const current = await reader.readCurrent(scope.type, scope.id, access);
     if (!current) throw errors.resourceNotFound(scope.type, scope.id);
   }
   const q: HistoryQuery = { ...scope, count: p.count + 1 };
   if (p.since !== undefined) q.since = p.since;
   if (p.after !== undefined) q.after = p.after;
-  const rows = p.count === 0 ? [] : await reader.history(q);
+  const rows = p.count === 0 ? [] : await reader.history(q, access);
   const page = rows.slice(0, p.count);
   const path = [scope.type, scope.id].filter((s) => s !== undefined).join('/');
   const self = `${ctx.baseUrl}/${path ? `${path}/` : ''}_history`;
@@ -83,7 +84,11 @@ export async function history(
   if (scope.id !== undefined && p.after === undefined) {
     const countQuery: Omit<HistoryQuery, 'count' | 'after'> = { ...scope };
     if (p.since !== undefined) countQuery.since = p.since;
-    header.total = await reader.countHistory(countQuery);
+    header.total = await reader.countHistory(countQuery, access);
   }
-  return { status: 200, headers: {}, body: { kind: 'json', json: bundleJson(header, page.map((e) => entryOf(e, ctx))) } };
+  const audit = {
+    resources: page.map((e) => `${e.type}/${e.id}/_history/${e.version}`),
+    patients: [...new Set(page.map((e) => e.patientId).filter((p): p is string => !!p))],
+  };
+  return { status: 200, headers: {}, body: { kind: 'json', json: bundleJson(header, page.map((e) => entryOf(e, ctx))) }, audit };
 }

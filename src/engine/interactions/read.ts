@@ -5,10 +5,17 @@ import type { FhirResponse, RequestHeaders } from '../fhir-request.js';
 import { parseETag } from '../resource-ids.js';
 import { storedResponse, versionHeaders } from '../responses.js';
 import type { StorageReader, StoredVersion } from '../storage-port.js';
+import type { RequestContext } from '../engine-deps.js';
+import type { AccessConstraint } from '../access-constraint.js';
 
-async function present(core: EngineCore, reader: StorageReader, v: StoredVersion, headers: RequestHeaders): Promise<FhirResponse> {
+const auditOf = (v: StoredVersion, withVersion: boolean) => ({
+  resources: [withVersion ? `${v.type}/${v.id}/_history/${v.version}` : `${v.type}/${v.id}`],
+  patients: v.patientId ? [v.patientId] : [],
+});
+
+async function present(reader: StorageReader, v: StoredVersion, headers: RequestHeaders, access: AccessConstraint): Promise<FhirResponse> {
   if (v.type !== 'Binary') return storedResponse(v);
-  const data = (await reader.readBlob(v.type, v.id, v.version)) ?? Buffer.alloc(0);
+  const data = (await reader.readBlob(v.type, v.id, v.version, access)) ?? Buffer.alloc(0);
   const resource = JSON.parse(v.json ?? '{}') as { contentType?: string };
   if (headers.acceptsFhir) {
     return { status: 200, headers: versionHeaders(v), body: { kind: 'resource', resource: { ...resource, data: data.toString('base64') } } };
@@ -25,14 +32,22 @@ function notModified(v: StoredVersion, headers: RequestHeaders): boolean {
   return false;
 }
 
-export async function read(core: EngineCore, reader: StorageReader, type: string, id: string, headers: RequestHeaders): Promise<FhirResponse> {
+export async function read(
+  core: EngineCore,
+  reader: StorageReader,
+  type: string,
+  id: string,
+  headers: RequestHeaders,
+  ctx: RequestContext,
+): Promise<FhirResponse> {
   core.checkType(type);
   core.checkId(id);
-  const v = await reader.readCurrent(type, id);
+  const access = ctx.auth.access(type, 'read');
+  const v = await reader.readCurrent(type, id, access);
   if (!v) throw errors.resourceNotFound(type, id);
   if (v.deleted) throw errors.gone(type, id, v.version);
-  if (notModified(v, headers)) return { status: 304, headers: versionHeaders(v) };
-  return present(core, reader, v, headers);
+  if (notModified(v, headers)) return { status: 304, headers: versionHeaders(v), audit: auditOf(v, false) };
+  return { ...(await present(reader, v, headers, access)), audit: auditOf(v, false) };
 }
 
 export async function vread(
@@ -42,12 +57,14 @@ export async function vread(
   id: string,
   vid: string,
   headers: RequestHeaders,
+  ctx: RequestContext,
 ): Promise<FhirResponse> {
   core.checkType(type);
   core.checkId(id);
   if (!/^[1-9]\d{0,9}$/.test(vid)) throw errors.versionNotFound(type, id, vid);
-  const v = await reader.readVersion(type, id, Number(vid));
+  const access = ctx.auth.access(type, 'read');
+  const v = await reader.readVersion(type, id, Number(vid), access);
   if (!v) throw errors.versionNotFound(type, id, vid);
   if (v.deleted) throw errors.gone(type, id, v.version);
-  return present(core, reader, v, headers);
+  return { ...(await present(reader, v, headers, access)), audit: auditOf(v, true) };
 }

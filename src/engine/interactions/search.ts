@@ -2,7 +2,6 @@
 import { issue, toOperationOutcome } from '../../fhir/errors.js';
 import { parseSearch } from '../../fhir/search/parse-search.js';
 import type { SearchRequest } from '../../fhir/search/search-request.js';
-import type { AccessConstraint } from '../access-constraint.js';
 import { bundleJson, entryJson, type BundleLink } from '../bundle-json.js';
 import type { RequestContext } from '../engine-deps.js';
 import type { EngineCore } from '../engine-core.js';
@@ -35,10 +34,11 @@ export async function search(
   query: Array<[string, string]>,
   prefer: Preferences,
   ctx: RequestContext,
-  access: AccessConstraint,
 ): Promise<FhirResponse> {
   core.checkType(type);
+  const access = ctx.auth.access(type, 'search');
   const request = parseSearchRequest(core, type, query, prefer, ctx);
+  checkChainScopes(ctx, request.filters);
   const countOnly = request.summary === 'count';
   const q: SearchQuery = {
     request: countOnly ? { ...request, count: 0, include: [], revinclude: [] } : request,
@@ -60,7 +60,9 @@ export async function search(
   for (const m of result.matches) {
     entries.push(entryJson({ fullUrl: `${ctx.baseUrl}/${m.type}/${m.id}`, resourceJson: shape ? shape(m.type)(m.json!) : m.json!, rest: { search: { mode: 'match' } } }));
   }
-  for (const m of result.included) {
+  // Included types the token may not read are left out (the rows themselves passed the access filter).
+  const included = result.included.filter((m) => ctx.auth.accessIfAllowed(m.type) !== undefined);
+  for (const m of included) {
     entries.push(entryJson({ fullUrl: `${ctx.baseUrl}/${m.type}/${m.id}`, resourceJson: shape ? shape(m.type)(m.json!) : m.json!, rest: { search: { mode: 'include' } } }));
   }
   if (request.ignored.length > 0) {
@@ -69,5 +71,21 @@ export async function search(
   }
   const header: Parameters<typeof bundleJson>[0] = { type: 'searchset', link };
   if (total !== undefined) header.total = total;
-  return { status: 200, headers: {}, body: { kind: 'json', json: bundleJson(header, entries) } };
+  const shown = [...result.matches, ...included];
+  const audit = {
+    resources: shown.map((m) => `${m.type}/${m.id}`),
+    patients: [...new Set(shown.map((m) => m.patientId).filter((p): p is string => !!p))],
+  };
+  return { status: 200, headers: {}, body: { kind: 'json', json: bundleJson(header, entries) }, audit };
+}
+
+/** Chained criteria read their target types: the token must allow searching them. */
+function checkChainScopes(ctx: RequestContext, filters: SearchRequest['filters']): void {
+  for (const f of filters) {
+    if (f.kind !== 'chain') continue;
+    for (const t of f.targets) {
+      ctx.auth.access(t.type, 'search');
+      checkChainScopes(ctx, [t.filter]);
+    }
+  }
 }

@@ -82,13 +82,13 @@ function assignIds(planned: PlannedEntry[]): { plans: WritePlan[]; refMap: Map<s
   return { plans, refMap };
 }
 
-async function resolveReference(core: EngineCore, tx: StorageTx, plan: WritePlan, refMap: Map<string, string>, ref: string): Promise<string | undefined> {
+async function resolveReference(core: EngineCore, tx: StorageTx, ctx: RequestContext, plan: WritePlan, refMap: Map<string, string>, ref: string): Promise<string | undefined> {
   const mapped = refMap.get(ref);
   if (mapped !== undefined) return mapped;
   if (ref.startsWith('urn:uuid:') || ref.startsWith('urn:oid:')) throw unresolvedReference(plan.entry, ref);
   const q = /^([A-Z][A-Za-z]+)\?(.+)$/.exec(ref);
   if (!q) return undefined;
-  const matches = await findMatches(core, tx, q[1]!, parseCriteria(q[2]!), 2);
+  const matches = await findMatches(core, tx, ctx, q[1]!, parseCriteria(q[2]!), 2);
   if (matches.length !== 1) {
     throw new FhirError(matches.length === 0 ? 422 : 412, [
       issue(matches.length === 0 ? 'not-found' : 'multiple-matches', `${plan.entry.path}.resource: conditional reference '${ref}' matches ${matches.length === 0 ? 'no' : 'several'} resources`, `${plan.entry.path}.resource`),
@@ -99,13 +99,13 @@ async function resolveReference(core: EngineCore, tx: StorageTx, plan: WritePlan
   return resolved;
 }
 
-async function rewriteAll(core: EngineCore, tx: StorageTx, plan: WritePlan, refMap: Map<string, string>): Promise<void> {
+async function rewriteAll(core: EngineCore, tx: StorageTx, ctx: RequestContext, plan: WritePlan, refMap: Map<string, string>): Promise<void> {
   const refs: string[] = [];
   rewriteReferences(plan.entry.resource, (r) => {
     refs.push(r);
     return undefined;
   });
-  for (const r of refs) await resolveReference(core, tx, plan, refMap, r);
+  for (const r of refs) await resolveReference(core, tx, ctx, plan, refMap, r);
   rewriteReferences(plan.entry.resource, (r) => refMap.get(r));
 }
 
@@ -158,7 +158,7 @@ export async function transaction(
     for (const plan of plans) {
       const ifNoneExist = plan.entry.ifNoneExist;
       if (plan.entry.op.kind !== 'create' || ifNoneExist === undefined) continue;
-      const matches = await findMatches(core, tx, plan.type, parseCriteria(ifNoneExist), 2).catch((e) => failEntry(plan.entry, e));
+      const matches = await findMatches(core, tx, ctx, plan.type, parseCriteria(ifNoneExist), 2).catch((e) => failEntry(plan.entry, e));
       if (matches.length > 1) failEntry(plan.entry, errors.multipleMatches(`ifNoneExist '${ifNoneExist}' matches several ${plan.type} resources`));
       if (matches.length === 1) {
         plan.existing = matches[0]!;
@@ -168,7 +168,7 @@ export async function transaction(
     for (const plan of plans) {
       if (plan.existing !== undefined) continue;
       try {
-        await rewriteAll(core, tx, plan, refMap);
+        await rewriteAll(core, tx, ctx, plan, refMap);
         plan.prepared = core.preparer.prepare(plan.entry.resource!, plan.type, plan.id, ctx, `${plan.entry.path}.resource`);
       } catch (e) {
         failEntry(plan.entry, e);
@@ -179,18 +179,18 @@ export async function transaction(
     for (const entry of ordered) {
       try {
         const op = entry.op;
-        if (op.kind === 'delete') results[entry.index] = deleteResult(await commitDelete(core, tx, op.type, op.id, parseIfMatch(entry.ifMatch)));
-        else if (op.kind === 'conditional-delete') results[entry.index] = deleteResult(await commitConditionalDelete(core, tx, op.type, entry.query));
+        if (op.kind === 'delete') results[entry.index] = deleteResult(await commitDelete(core, tx, ctx, op.type, op.id, parseIfMatch(entry.ifMatch)));
+        else if (op.kind === 'conditional-delete') results[entry.index] = deleteResult(await commitConditionalDelete(core, tx, ctx, op.type, entry.query));
         else if (op.kind === 'create' || op.kind === 'update') {
           const plan = planOf.get(entry.index)!;
           if (plan.existing !== undefined) {
             const v = await tx.readCurrent(plan.type, plan.existing);
             results[entry.index] = writeResult({ existingJson: v! }, ctx);
           } else if (op.kind === 'create') {
-            const o = await commitCreate(core, tx, plan.prepared!, undefined, false);
+            const o = await commitCreate(core, tx, ctx, plan.prepared!, undefined, false);
             results[entry.index] = writeResult(o as WriteOutcome, ctx);
           } else {
-            results[entry.index] = writeResult(await commitUpdate(core, tx, plan.prepared!, parseIfMatch(entry.ifMatch), `${entry.path}.resource`, false), ctx);
+            results[entry.index] = writeResult(await commitUpdate(core, tx, ctx, plan.prepared!, parseIfMatch(entry.ifMatch), `${entry.path}.resource`, false), ctx);
           }
         }
       } catch (e) {
@@ -214,7 +214,11 @@ export async function transaction(
   });
 
   const out = results.map((r, i) => responseEntry(r, planned[i]!, prefer));
-  return { status: 200, headers: {}, body: { kind: 'json', json: bundleJson({ type: 'transaction-response', timestamp: instant(core.now()) }, out) } };
+  const audit = {
+    resources: results.map((r, i) => r.fullUrl?.slice(ctx.baseUrl.length + 1) ?? planned[i]!.url),
+    patients: [...new Set(plans.map((p) => p.prepared?.compartment.patientId).filter((x): x is string => !!x))],
+  };
+  return { status: 200, headers: {}, body: { kind: 'json', json: bundleJson({ type: 'transaction-response', timestamp: instant(core.now()) }, out) }, audit };
 }
 
 function responseEntry(r: EntryResult, entry: PlannedEntry, prefer: Preferences): string {

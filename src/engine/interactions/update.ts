@@ -5,6 +5,9 @@ import type { EngineCore } from '../engine-core.js';
 import type { FhirResponse, Preferences } from '../fhir-request.js';
 import { parseETag } from '../resource-ids.js';
 import { writeResponse } from '../responses.js';
+import { authorizeWrite } from '../access/write-rules.js';
+import { writeProvenance } from '../audit/provenance-writer.js';
+import { auditOfWrite } from './create.js';
 import { checkNoteUpdate } from '../rules/note-update.js';
 import type { StorageTx } from '../storage-port.js';
 import { checkIfMatch, checkLinks, commitVersion, type WriteOutcome } from '../write/commit.js';
@@ -21,18 +24,23 @@ export function parseIfMatch(header: string | undefined): number | undefined {
 export async function commitUpdate(
   core: EngineCore,
   tx: StorageTx,
+  ctx: RequestContext,
   prepared: PreparedResource,
   ifMatch: number | undefined,
   path: string,
   checkReferences = true,
 ): Promise<WriteOutcome> {
   const current = await tx.readForUpdate(prepared.type, prepared.id);
+  await authorizeWrite(ctx.auth, tx, 'update', prepared.type, prepared.id, current, prepared);
   checkIfMatch(ifMatch, current, prepared.type, prepared.id);
   if (prepared.type === 'DocumentReference' && current && !current.deleted && current.json) {
     checkNoteUpdate(JSON.parse(current.json), prepared.resource, path);
   }
   if (checkReferences) await checkLinks(tx, prepared.links, core.exposed);
-  return commitVersion(tx, prepared, current, core.now(), 'PUT');
+  const outcome = await commitVersion(tx, prepared, current, core.now(), 'PUT');
+  const authors = (prepared.resource.author as Array<{ reference?: string }>) ?? [];
+  await writeProvenance(core, tx, ctx, outcome, outcome.created ? 'CREATE' : 'UPDATE', authors);
+  return outcome;
 }
 
 /** Checks the body of `PUT [type]/[id]`: same type, and an id equal to the URL's. */
@@ -57,6 +65,6 @@ export async function update(
   const ifMatch = parseIfMatch(ifMatchHeader);
   const resource = checkUpdateBody(core, body, type, id);
   const prepared = core.preparer.prepare(resource, type, id, ctx);
-  const outcome = await core.storage.transaction((tx) => commitUpdate(core, tx, prepared, ifMatch, type));
-  return writeResponse(outcome, ctx, prefer);
+  const outcome = await core.storage.transaction((tx) => commitUpdate(core, tx, ctx, prepared, ifMatch, type));
+  return { ...writeResponse(outcome, ctx, prefer), audit: auditOfWrite(outcome, prepared) };
 }

@@ -106,6 +106,12 @@ export const migrations: Migration[] = [
       );
       CREATE INDEX circle_member ON circle (member_id, member_type, patient_id, start, end);
       CREATE INDEX circle_source ON circle (source_rid);
+
+      CREATE TABLE audit_chain (
+        seq INTEGER PRIMARY KEY,
+        event_id TEXT NOT NULL,
+        hash TEXT NOT NULL
+      );
     `,
   },
 ];

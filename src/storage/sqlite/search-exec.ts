@@ -117,7 +117,7 @@ export class SqliteSearch {
       const after = afterPosition(sorts, q.after);
       cond = { sql: `${where.sql} AND ${after.sql}`, params: [...where.params, ...after.params] };
     }
-    const sql = `SELECT a.rid, a.type, a.id, a.version, a.last_updated, h.json, ${keyCols}
+    const sql = `SELECT a.rid, a.type, a.id, a.version, a.last_updated, h.json, a.patient_id, ${keyCols}
       FROM ${from} JOIN history h ON h.hid = a.hid
       WHERE ${cond.sql} ORDER BY ${order.sql} LIMIT ?`;
     const rows = this.prepare(sql).all(...keyParams, ...cond.params, ...order.params, req.count + 1) as MatchRow[];

@@ -9,7 +9,7 @@ import { type ResourceRow as Row, toVersion } from './search-rows.js';
 const MAX_INCLUDED = 1000;
 const MAX_ITERATIONS = 4;
 
-const SELECT = 'SELECT a.rid, a.type, a.id, a.version, a.last_updated, h.json FROM resources a JOIN history h ON h.hid = a.hid';
+const SELECT = 'SELECT a.rid, a.type, a.id, a.version, a.last_updated, h.json, a.patient_id FROM resources a JOIN history h ON h.hid = a.hid';
 
 export function includeResources(
   prepare: (sql: string) => BetterSqlite3.Statement,

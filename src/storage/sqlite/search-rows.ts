@@ -8,6 +8,7 @@ export interface ResourceRow {
   version: number;
   last_updated: number;
   json: string;
+  patient_id: string | null;
 }
 
 export const toVersion = (r: ResourceRow): StoredVersion => ({
@@ -18,4 +19,5 @@ export const toVersion = (r: ResourceRow): StoredVersion => ({
   deleted: false,
   json: r.json,
   method: 'PUT',
+  patientId: r.patient_id,
 });

@@ -15,9 +15,11 @@ interface VersionRow {
   deleted: number;
   method: StoredVersion['method'];
   json: string | null;
+  patient_id?: string | null;
 }
 
 const toStored = (r: VersionRow): StoredVersion => ({
+  patientId: r.patient_id ?? null,
   type: r.type,
   id: r.id,
   version: r.version,
@@ -55,7 +57,7 @@ export class SqliteReads implements StorageReader {
   async readCurrent(type: string, id: string, access?: AccessConstraint): Promise<StoredVersion | undefined> {
     const a = this.access(access);
     const row = this.cache
-      .get(`SELECT r.type, r.id, r.version, r.last_updated, r.deleted, h.method, h.json
+      .get(`SELECT r.type, r.id, r.version, r.last_updated, r.deleted, h.method, h.json, r.patient_id
         FROM resources r JOIN history h ON h.hid = r.hid WHERE r.type = ? AND r.id = ?${a.sql}`)
       .get(type, id, ...a.params) as VersionRow | undefined;
     return row && toStored(row);
@@ -64,7 +66,7 @@ export class SqliteReads implements StorageReader {
   async readVersion(type: string, id: string, version: number, access?: AccessConstraint): Promise<StoredVersion | undefined> {
     const a = this.access(access, 'h.label_mask');
     const row = this.cache
-      .get(`SELECT r.type, r.id, h.version, h.last_updated, (h.json IS NULL) AS deleted, h.method, h.json
+      .get(`SELECT r.type, r.id, h.version, h.last_updated, (h.json IS NULL) AS deleted, h.method, h.json, r.patient_id
         FROM resources r JOIN history h ON h.rid = r.rid WHERE r.type = ? AND r.id = ? AND h.version = ?${a.sql}`)
       .get(type, id, version, ...a.params) as VersionRow | undefined;
     return row && toStored(row);
@@ -110,7 +112,7 @@ export class SqliteReads implements StorageReader {
   async history(q: HistoryQuery, access?: AccessConstraint): Promise<HistoryEntry[]> {
     const w = this.historyWhere(q, access);
     const rows = this.cache
-      .get(`SELECT r.type, r.id, h.version, h.last_updated, (h.json IS NULL) AS deleted, h.method, h.json, h.hid
+      .get(`SELECT r.type, r.id, h.version, h.last_updated, (h.json IS NULL) AS deleted, h.method, h.json, h.hid, r.patient_id
         FROM history h JOIN resources r ON r.rid = h.rid ${w.sql} ORDER BY h.last_updated DESC, h.hid DESC LIMIT ?`)
       .all(...w.params, q.count) as Array<VersionRow & { hid: number }>;
     return rows.map((r) => ({ ...toStored(r), seq: r.hid }));

@@ -4,7 +4,7 @@
  */
 import Database from 'better-sqlite3';
 import type BetterSqlite3 from 'better-sqlite3';
-import type { Storage, StorageTx } from '../../engine/storage-port.js';
+import type { AuditChainLink, Storage, StorageTx } from '../../engine/storage-port.js';
 import { GroupCommit } from './group-commit.js';
 import { ParamIds } from './index-writer.js';
 import { migrate } from './migrations.js';
@@ -55,6 +55,12 @@ export class SqliteStorage extends SqliteReads implements Storage {
   transaction<T>(fn: (tx: StorageTx) => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(new Error('storage is closed'));
     return this.group.run(() => fn(this.tx));
+  }
+
+  async auditChain(afterSeq: number, limit: number): Promise<AuditChainLink[]> {
+    return this.cache
+      .get('SELECT seq, event_id AS eventId, hash FROM audit_chain WHERE seq > ? ORDER BY seq LIMIT ?')
+      .all(afterSeq, limit) as AuditChainLink[];
   }
 
   async ping(): Promise<void> {

@@ -76,6 +76,14 @@ export class SqliteTx extends SqliteReads implements StorageTx {
     this.writeCircle(rid, w.memberships);
   }
 
+  async auditChainHead(): Promise<string> {
+    return (this.cache.get('SELECT hash FROM audit_chain ORDER BY seq DESC LIMIT 1').pluck().get() as string | undefined) ?? '';
+  }
+
+  async appendAuditChain(eventId: string, hash: string): Promise<void> {
+    this.cache.get('INSERT INTO audit_chain (event_id, hash) VALUES (?, ?)').run(eventId, hash);
+  }
+
   async deleteVersion(w: DeleteWrite): Promise<void> {
     const rid = this.ridOf(w.type, w.id);
     if (rid === undefined) return;

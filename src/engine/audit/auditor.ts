@@ -1,0 +1,81 @@
+/**
+ * Writes AuditEvents in the background, in batches, chained into a tamper-evident log: each
+ * link's hash is sha256(previous hash + the event's stored JSON). Audit writes never delay or
+ * fail the request they describe; a failure to write is logged (without patient data).
+ */
+import { createHash } from 'node:crypto';
+import type { ResourceIndexer } from '../engine-deps.js';
+import { newId, instant } from '../resource-ids.js';
+import type { Storage } from '../storage-port.js';
+import { compartmentOf } from '../access/compartment.js';
+import { finalizeJson } from '../write/prepare.js';
+
+export const chainHash = (previous: string, json: string): string => createHash('sha256').update(previous).update('\n').update(json).digest('hex');
+
+export interface AuditLogger {
+  error(obj: object, msg: string): void;
+}
+
+export class Auditor {
+  private pending: Array<Record<string, unknown>> = [];
+  private flushing: Promise<void> | undefined;
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly indexer: ResourceIndexer,
+    private readonly clock: () => number,
+    private readonly log: AuditLogger,
+    private readonly enabled = true,
+  ) {}
+
+  /** Queues AuditEvents (not yet stored) for writing. */
+  record(events: Array<Record<string, unknown>>): void {
+    if (!this.enabled || events.length === 0) return;
+    this.pending.push(...events);
+    this.flushing ??= Promise.resolve().then(() => this.flush());
+  }
+
+  /** Resolves when every event queued so far is stored. */
+  async drain(): Promise<void> {
+    while (this.flushing) await this.flushing;
+  }
+
+  private async flush(): Promise<void> {
+    try {
+      while (this.pending.length > 0) {
+        const batch = this.pending.splice(0, 500);
+        await this.storage.transaction(async (tx) => {
+          let head = await tx.auditChainHead();
+          const lastUpdated = this.clock();
+          const stamp = instant(lastUpdated);
+          for (const event of batch) {
+            const id = newId();
+            event.id = id;
+            const json = finalizeJson(event, 1, stamp);
+            const c = compartmentOf(event);
+            await tx.writeVersion({
+              type: 'AuditEvent',
+              id,
+              version: 1,
+              lastUpdated,
+              method: 'POST',
+              json,
+              index: this.indexer.extract(JSON.parse(json) as Record<string, unknown>),
+              links: [],
+              patientId: c.patientId,
+              labelMask: 0,
+              memberships: [],
+            });
+            head = chainHash(head, json);
+            await tx.appendAuditChain(id, head);
+          }
+        });
+      }
+    } catch (e) {
+      this.log.error({ err: { type: (e as Error).name, message: (e as Error).message } }, 'audit write failed');
+    } finally {
+      this.flushing = undefined;
+      if (this.pending.length > 0) this.flushing = Promise.resolve().then(() => this.flush());
+    }
+  }
+}
