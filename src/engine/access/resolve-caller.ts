@@ -6,6 +6,7 @@
 import { errors } from '../../fhir/errors.js';
 import { identifierSystems, professionSante, professionSocial } from '../../fhir/terminology.js';
 import type { Principal } from '../../security/principal.js';
+import { formatScope } from '../../security/scopes.js';
 import type { ResourceRef } from '../access-constraint.js';
 import type { StorageReader } from '../storage-port.js';
 import type { Caller, CallerCategory } from './caller.js';
@@ -75,7 +76,8 @@ export class CallerResolver {
   }
 
   async resolve(principal: Principal): Promise<Caller> {
-    const key = `${principal.issuer}\u0000${principal.subject}\u0000${principal.fhirUser?.type}/${principal.fhirUser?.id}\u0000${principal.psc?.nationalId}`;
+    const scopes = principal.scopes.map(formatScope).sort().join(' ');
+    const key = `${principal.issuer}\u0000${principal.subject}\u0000${principal.fhirUser?.type}/${principal.fhirUser?.id}\u0000${principal.psc?.nationalId}\u0000${scopes}`;
     const now = this.clock();
     const hit = this.cache.get(key);
     if (hit && hit.until > now) return { ...hit.caller, scopes: principal.scopes, principal, auditor: isAuditor(principal) };
