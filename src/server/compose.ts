@@ -11,6 +11,7 @@ import type { ResourceIndexer, ResourceValidator } from '../engine/engine-deps.j
 import type { Storage } from '../engine/storage-port.js';
 import { defaultDefinitionsCacheDir, loadDefinitions } from '../fhir/definitions/load.js';
 import type { Definitions } from '../fhir/definitions/model.js';
+import { restrictSearchParams } from '../fhir/definitions/restrict.js';
 import { createIndexer } from '../fhir/search/indexer.js';
 import { openDevIssuer, type DevIssuer } from '../security/dev-issuer.js';
 import type { Principal } from '../security/principal.js';
@@ -45,6 +46,15 @@ export function createLogger(level: string): Logger {
   return pino({ level, base: { service: 'cahier-de-liaison' }, timestamp: pino.stdTimeFunctions.isoTime });
 }
 
+/**
+ * Server-written audit resources are indexed for the searches auditors need, not for every R4
+ * parameter: they are written on every interaction, so each index row counts.
+ */
+export const AUDIT_SEARCH_PARAMS = {
+  AuditEvent: ['action', 'agent', 'date', 'entity', 'outcome', 'patient', 'source', 'subtype', 'type'],
+  Provenance: ['agent', 'agent-type', 'patient', 'recorded', 'target'],
+} as const;
+
 export interface ServerParts {
   logger?: Logger;
   defs?: Definitions;
@@ -65,7 +75,7 @@ async function authenticator(config: Config, logger: Logger): Promise<{ authenti
 
 export async function createServer(config: Config, parts: ServerParts = {}): Promise<Server> {
   const logger = parts.logger ?? createLogger(config.logLevel);
-  const defs = parts.defs ?? loadDefinitions(defaultDefinitionsCacheDir());
+  const defs = restrictSearchParams(parts.defs ?? loadDefinitions(defaultDefinitionsCacheDir()), AUDIT_SEARCH_PARAMS);
   for (const t of config.resourceTypes) {
     if (defs.types[t]?.kind !== 'resource') throw new Error(`CDL_RESOURCE_TYPES names '${t}', which is not an R4 resource type`);
   }
