@@ -69,24 +69,16 @@ export class Engine {
 
   /** Answers a request; every outcome (allowed, refused, failed) is audited. */
   async handle(req: FhirRequest, call: CallContext): Promise<FhirResponse> {
-    let caller: Caller | undefined;
-    let op: Operation | undefined;
-    let outcome: FhirResponse | unknown;
+    let caller: Caller;
     try {
       caller = call.principal ? await this.callers.resolve(call.principal) : SYSTEM_CALLER;
-      const ctx: RequestContext = { baseUrl: call.baseUrl, auth: new RequestAuth(caller, this.deps.clock()) };
-      if (call.clientAddress) ctx.clientAddress = call.clientAddress;
-      op = classify(req.method, req.path, req.query.length > 0);
-      outcome = await this.dispatch(op, req, ctx);
-      return outcome as FhirResponse;
     } catch (e) {
-      outcome = e;
+      this.auditUnauthenticated(req, e, call.clientAddress);
       throw e;
-    } finally {
-      if (op?.kind !== 'capabilities') {
-        this.auditor.record(auditEventsFor(op, req, outcome, caller, call.clientAddress, instant(this.deps.clock())));
-      }
     }
+    const ctx: RequestContext = { baseUrl: call.baseUrl, auth: new RequestAuth(caller, this.deps.clock()) };
+    if (call.clientAddress) ctx.clientAddress = call.clientAddress;
+    return this.handleWith(req, ctx);
   }
 
   /** Audits a request refused before reaching the engine (authentication failed). */
@@ -111,7 +103,9 @@ export class Engine {
       outcome = e;
       throw e;
     } finally {
-      this.auditor.record(auditEventsFor(op, req, outcome, ctx.auth.caller, ctx.clientAddress, instant(this.deps.clock())));
+      if (op?.kind !== 'capabilities') {
+        this.auditor.record(auditEventsFor(op, req, outcome, ctx.auth.caller, ctx.clientAddress, instant(this.deps.clock())));
+      }
     }
   }
 
