@@ -20,6 +20,7 @@ import { createTokenVerifier } from '../security/token-verifier.js';
 import { openStorage } from '../storage/open-storage.js';
 import type { Config } from './config.js';
 import { buildHttpApp } from './http-app.js';
+import { VerifiedTokenCache } from './verified-token-cache.js';
 import { createResourceValidator } from './resource-validator.js';
 
 export interface Server {
@@ -66,8 +67,9 @@ async function authenticator(config: Config, logger: Logger): Promise<{ authenti
   const devIssuer = config.auth.mode === 'dev-issuer' ? await openDevIssuer({ dataDir: config.dataDir }) : undefined;
   const issuers = config.auth.mode === 'issuers' ? config.auth.issuers : [devIssuer!.issuerConfig()];
   const verifier = createTokenVerifier({ issuers, clockToleranceSeconds: config.auth.clockToleranceSeconds });
+  const cache = new VerifiedTokenCache((h) => verifier.verify(h));
   const out: { authenticate: (h: string | undefined) => Promise<Principal | undefined>; devIssuer?: DevIssuer } = {
-    authenticate: (h) => verifier.verify(h),
+    authenticate: (h) => cache.authenticate(h),
   };
   if (devIssuer) out.devIssuer = devIssuer;
   return out;
