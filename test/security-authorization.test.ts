@@ -89,6 +89,12 @@ describe('authorization attacks and imputability', () => {
     const team = await t.request('PUT', '/CareTeam/team-P', { resourceType: 'CareTeam', id: 'team-P', status: 'active', subject: { reference: 'Patient/P' }, participant: [{ member: { reference: 'PractitionerRole/role-out' } }] }, as('gp'));
     assert.equal(team.status, 403);
     assert.equal((await t.request('POST', '/Patient', { resourceType: 'Patient' }, as('gp'))).status, 403);
+    // A patient in the caller's circle may be updated (flow 2a), one outside it may not be seen.
+    const p = (await t.request('GET', '/Patient/P')).body;
+    assert.equal((await t.request('PUT', '/Patient/P', { ...p, gender: 'female' }, as('gp'))).status, 200);
+    const q = (await t.request('GET', '/Patient/Q')).body;
+    assert.equal((await t.request('PUT', '/Patient/Q', { ...q, gender: 'female' }, as('gp'))).status, 404);
+    assert.equal((await t.request('DELETE', '/Patient/P', undefined, as('gp'))).status, 403);
   });
 
   it('every note change writes a Provenance (author, system client on behalf of the author)', async () => {

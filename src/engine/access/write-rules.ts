@@ -3,8 +3,9 @@
  * - AuditEvent and Provenance are written by the server only;
  * - with user/patient scopes: a note's subject must be in the caller's circle and its authors
  *   must include the caller; only an author updates, deactivates or deletes a note; CareTeams,
- *   Patients and Binaries are managed by system clients; other patient-scoped resources must be
- *   in the caller's circle (before and after the change);
+ *   Patients and Binaries are created and deleted by system clients (a Patient in the caller's
+ *   circle may be updated); other patient-scoped resources must be in the caller's circle
+ *   (before and after the change);
  * - system clients write anything else, on behalf of the authors they name.
  */
 import { errors } from '../../fhir/errors.js';
@@ -16,7 +17,10 @@ import { RESTRICTED } from './compartment.js';
 import type { RequestAuth } from './request-auth.js';
 
 export const SERVER_WRITTEN: ReadonlySet<string> = new Set(['AuditEvent', 'Provenance']);
+/** Types only system clients create or delete (a new notebook, its circle, raw content). */
 const SYSTEM_MANAGED: ReadonlySet<string> = new Set(['CareTeam', 'Patient', 'Binary']);
+/** Of those, the ones a user in the circle may still update (e.g. correct the patient's address). */
+const USER_UPDATABLE: ReadonlySet<string> = new Set(['Patient']);
 
 type Json = Record<string, unknown>;
 
@@ -69,7 +73,9 @@ export async function authorizeWrite(
     const visible = await tx.readCurrent(type, id, auth.access(type, 'read'));
     if (!visible) throw errors.resourceNotFound(type, id);
   }
-  if (SYSTEM_MANAGED.has(type)) throw errors.forbidden(`${type} resources are managed by system clients (coordination platform)`);
+  if (SYSTEM_MANAGED.has(type) && !(existing && interaction === 'update' && USER_UPDATABLE.has(type))) {
+    throw errors.forbidden(`${type} resources are created and deleted by system clients (coordination platform)`);
+  }
   if (type === 'DocumentReference') {
     if (existing && !isAuthor(auth, JSON.parse(existing.json!) as Json)) {
       throw errors.forbidden('Only an author of a note may update, deactivate or delete it');
