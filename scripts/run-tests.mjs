@@ -21,9 +21,21 @@ if (files.length === 0) {
   process.exit(1);
 }
 const concurrency = process.env.CDL_TEST_CONCURRENCY ?? '2';
-const result = spawnSync(
-  process.execPath,
-  ['--enable-source-maps', '--test', `--test-concurrency=${concurrency}`, ...files],
-  { stdio: 'inherit' },
-);
-process.exit(result.status ?? 1);
+const run = (label, list, env) => {
+  console.log(`\n=== ${label}: ${list.length} test files ===`);
+  const result = spawnSync(process.execPath, ['--enable-source-maps', '--test', `--test-concurrency=${concurrency}`, ...list], {
+    stdio: 'inherit',
+    env,
+  });
+  return result.status ?? 1;
+};
+
+// Pass 1: everything on the embedded SQLite store.
+const { CDL_TEST_DATABASE_URL: pgUrl, ...sqliteEnv } = process.env;
+let status = run('SQLite', files, sqliteEnv);
+// Pass 2, when a PostgreSQL URL is given: the end-to-end suite and the PostgreSQL storage tests again on it.
+if (pgUrl) {
+  const pgFiles = files.filter((f) => f.startsWith('dist/test/') || f.includes('/storage/postgres/'));
+  status = run(`PostgreSQL (${pgUrl.replace(/\/\/[^@]*@/, '//')})`, pgFiles, { ...process.env }) || status;
+}
+process.exit(status);

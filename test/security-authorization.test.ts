@@ -1,7 +1,5 @@
 /** Attack tests on authorization and imputability: authors only, relabels, transactions, server-written resources, audit. */
 import assert from 'node:assert/strict';
-import Database from 'better-sqlite3';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { verifyAuditChain } from '../src/engine/audit/verify-chain.js';
 import { typeNote, visibilityStatus } from '../src/fhir/terminology.js';
@@ -124,13 +122,8 @@ describe('authorization attacks and imputability', () => {
     const ok = await verifyAuditChain(t.server.storage);
     assert.equal(ok.ok, true);
     assert.ok(ok.verified > 50, `verified ${ok.verified}`);
-    const db = new Database(join(t.dataDir, 'cdl.sqlite'));
-    try {
-      const row = db.prepare("SELECT hid, json FROM history WHERE type = 'AuditEvent' ORDER BY hid LIMIT 1 OFFSET 10").get() as { hid: number; json: string };
-      db.prepare('UPDATE history SET json = ? WHERE hid = ?').run(row.json.replace('"outcome":"0"', '"outcome":"4"').replace('"outcome":"4"', '"outcome":"8"'), row.hid);
-    } finally {
-      db.close();
-    }
+    const [row] = await t.sql<{ hid: number; json: string }>("SELECT hid, json FROM history WHERE type = 'AuditEvent' ORDER BY hid LIMIT 1 OFFSET 10");
+    await t.sql('UPDATE history SET json = ? WHERE hid = ?', [row!.json.replace('"outcome":"0"', '"outcome":"4"').replace('"outcome":"4"', '"outcome":"8"'), row!.hid]);
     const broken = await verifyAuditChain(t.server.storage);
     assert.equal(broken.ok, false);
     assert.equal(broken.verified, 10);

@@ -320,6 +320,14 @@ export function runStorageContract(name: string, open: () => Promise<OpenedStora
         assert.equal((await s.history({ type: 'DocumentReference', count: 50 }, circle)).length, 1);
         assert.equal(await s.readVersion('DocumentReference', 'n1', 1, circle), undefined);
       });
+
+      it('access constraints with no circle members or no authors (e.g. a patient caller)', async () => {
+        const s = get();
+        const own: AccessConstraint = { circle: { members: [], patients: ['p1'], at: Date.now() }, hiddenLabels: LABEL_BITS.MASQUE_PS, authors: [] };
+        assert.deepEqual(ids(await search(s, 'DocumentReference', '', { access: own })), ['n1', 'n4']);
+        assert.equal((await s.readCurrent('Patient', 'p1', own))?.id, 'p1');
+        assert.equal(await s.readCurrent('Patient', 'p2', own), undefined);
+      });
     });
 
     withStore('transactions', (get) => {

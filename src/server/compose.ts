@@ -3,7 +3,6 @@
  * Nothing else in the code base reaches for configuration or a database on its own.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { Engine } from '../engine/engine.js';

@@ -1,5 +1,6 @@
 /** Maps any error thrown while handling a request to a FhirError (never leaking internals). */
 import { errors, FhirError } from '../fhir/errors.js';
+import { isUnavailableError } from '../storage/open-storage.js';
 
 interface FastifyLikeError {
   code?: string;
@@ -8,6 +9,7 @@ interface FastifyLikeError {
 
 export function mapError(error: unknown): FhirError {
   if (error instanceof FhirError) return error;
+  if (isUnavailableError(error)) return errors.unavailable('The database is temporarily unavailable; retry shortly', 1);
   const e = error as FastifyLikeError;
   switch (e.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':

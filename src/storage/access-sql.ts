@@ -22,7 +22,7 @@ export interface AccessSqlOptions {
 }
 
 function refsCondition(alias: string, typeCol: string, idCol: string, refs: ResourceRef[]): AccessSql {
-  if (refs.length === 0) return { sql: '0', params: [] };
+  if (refs.length === 0) return { sql: 'FALSE', params: [] };
   return {
     sql: `(${refs.map(() => `(${alias}.${typeCol} = ? AND ${alias}.${idCol} = ?)`).join(' OR ')})`,
     params: refs.flatMap((r) => [r.type, r.id]),
@@ -49,7 +49,7 @@ function primary(access: AccessConstraint, x: string, o: AccessSqlOptions, versi
     params.push(access.hiddenLabels, o.authorPid, ...authors.params);
   }
   if (access.auditor === false) parts.push(`${x}.type <> 'AuditEvent'`);
-  return { sql: parts.length > 0 ? parts.join(' AND ') : '1', params };
+  return { sql: parts.length > 0 ? parts.join(' AND ') : 'TRUE', params };
 }
 
 /** The predicate for rows of `resources` aliased `a`, or undefined when unrestricted. */

@@ -39,3 +39,6 @@ export async function openStorage(config: StorageConfig): Promise<Storage> {
     cacheMiB: config.sqlite.cacheMiB,
   });
 }
+
+/** True when an error means "the database is unavailable right now" (HTTP 503 + Retry-After). */
+export { isUnavailableError } from './postgres/errors.js';

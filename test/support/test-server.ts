@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { loadConfig, type Config } from '../../src/server/config.js';
 import { createServer, type Server } from '../../src/server/compose.js';
-import { dropSchema, freshSchemaName } from '../../src/storage/postgres/test-schema.js';
+import Database from 'better-sqlite3';
+import { dropSchema, freshSchemaName, runSql } from '../../src/storage/postgres/test-schema.js';
 import type { MintOptions } from '../../src/security/dev-issuer.js';
 
 export interface FhirResult<T = any> {
@@ -23,6 +24,8 @@ export interface TestServer {
   request<T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<FhirResult<T>>;
   /** `fetch` with the system token (for raw bodies). */
   fetch(url: string, init?: RequestInit): Promise<Response>;
+  /** Runs one SQL statement (`?` markers) directly on this server's database (SQLite or PostgreSQL), for tests that tamper with storage. */
+  sql<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<R[]>;
   /** A token from the server's development issuer. */
   token(options: MintOptions): Promise<string>;
   close(): Promise<void>;
@@ -72,6 +75,16 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     },
     fetch: (url, init = {}) =>
       fetch(url, { ...init, headers: { ...(systemToken ? { authorization: `Bearer ${systemToken}` } : {}), ...(init.headers as Record<string, string> | undefined) } }),
+    sql: async <R>(text: string, params: unknown[] = []): Promise<R[]> => {
+      if (pgUrl && schema) return runSql<R>(pgUrl, schema, text, params);
+      const db = new Database(join(dataDir, 'cdl.sqlite'));
+      try {
+        const st = db.prepare(text);
+        return st.reader ? (st.all(...params) as R[]) : (st.run(...params), []);
+      } finally {
+        db.close();
+      }
+    },
     token: (options) => {
       if (!server.devIssuer) throw new Error('this test server has no development issuer');
       return server.devIssuer.mintToken(options);

@@ -48,10 +48,16 @@ export class PostgresStorage extends PgReads implements Storage {
     const pool = createPool(poolOptions, o.onIdleError ?? (() => undefined));
     try {
       const client = await pool.connect();
+      let broken: Error | undefined;
+      const onError = (e: Error) => {
+        broken = e;
+      };
+      client.on('error', onError);
       try {
         await migrate(client, schema);
       } finally {
-        client.release();
+        client.removeListener('error', onError);
+        client.release(broken);
       }
     } catch (e) {
       await pool.end().catch(() => undefined);
@@ -72,8 +78,14 @@ export class PostgresStorage extends PgReads implements Storage {
   /** Runs `fn` between `begin` and COMMIT on one connection; ROLLBACK when it throws. */
   private async onConnection<T>(begin: string, fn: (query: Query, client: pg.PoolClient) => Promise<T>, after?: () => void): Promise<T> {
     const client = await this.connect();
-    const query = queryOf(client);
+    // The pool listens for errors of idle connections only: a checked-out connection dropped by
+    // the server between two statements would otherwise raise an uncaught 'error' event.
     let broken: Error | undefined;
+    const onError = (e: Error) => {
+      broken = e;
+    };
+    client.on('error', onError);
+    const query = queryOf(client);
     try {
       await query(begin);
       const value = await fn(query, client);
@@ -81,10 +93,11 @@ export class PostgresStorage extends PgReads implements Storage {
       after?.();
       return value;
     } catch (e) {
-      if (unavailableReason(e) === 'connection') broken = e instanceof Error ? e : new Error(String(e));
-      else await client.query('ROLLBACK').catch((err: Error) => (broken = err));
+      if (unavailableReason(e) === 'connection') broken ??= e instanceof Error ? e : new Error(String(e));
+      if (!broken) await client.query('ROLLBACK').catch((err: Error) => (broken = err));
       throw e;
     } finally {
+      client.removeListener('error', onError);
       client.release(broken);
     }
   }

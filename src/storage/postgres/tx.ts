@@ -8,11 +8,13 @@
  * - update-as-create races: when the row does not exist yet, `readForUpdate` takes a transaction
  *   advisory lock on the resource's key and reads again, so a second creator waits and then sees
  *   version 1 as its previous version;
- * - conditional create races (search, then create when nothing matched): a search inside a
- *   transaction takes an EXCLUSIVE transaction advisory lock on the searched type, and every
- *   version write takes the SHARED lock of its type first. A conditional create therefore waits
- *   for in-flight writers of that type to commit, searches, and keeps new writers of the type out
- *   until it commits: no duplicate. Plain writes of a type (shared) never wait for each other.
+ * - conditional create races (search, then create when nothing matched): the first searches of a
+ *   transaction — those before its first write, which is where the engine checks If-None-Exist
+ *   and resolves conditional references — take an EXCLUSIVE transaction advisory lock on the
+ *   searched type. Two conditional units on one type therefore run one after the other, and the
+ *   second one's search (a fresh READ COMMITTED snapshot) sees what the first committed: exactly
+ *   one creation. Plain writes take no such lock and never wait: a plain write concurrent with a
+ *   conditional create is serializable either way (the conditional one simply comes first).
  * - the audit chain is a hash chain, serial by nature: `auditChainHead` takes an exclusive
  *   transaction advisory lock (per schema) before reading the head, so appends never fork it.
  * - referential integrity: `existing` locks the targets `FOR KEY SHARE` and `referencedBy` (used
@@ -20,7 +22,7 @@
  *   both commit.
  */
 import type { DeleteWrite, Link, SearchQuery, SearchResult, StorageTx, StoredVersion, VersionWrite } from '../../engine/storage-port.js';
-import { clearIndexCtes, writeIndex } from './index-writer.js';
+import { clearIndexCtes, indexParams, insertIndexCtes } from './index-writer.js';
 import type { ParamIds } from './param-ids.js';
 import { PgReads, toStored } from './reads.js';
 import type { Query } from './sql.js';
@@ -31,21 +33,26 @@ export const TYPE_LOCK_NAMESPACE = 0x43444c01;
 export const ID_LOCK_NAMESPACE = 0x43444c02;
 export const AUDIT_LOCK_NAMESPACE = 0x43444c03;
 
-type LockMode = 'shared' | 'exclusive';
-
+/**
+ * One statement writes a version: the resources row (insert or update), the history row, the
+ * blob, and the index rows (previous ones deleted, $12). Fixed text, prepared once per connection.
+ */
 const WRITE_SQL = `WITH n AS (SELECT nextval('history_hid_seq') AS hid),
 r AS (
   INSERT INTO resources AS t (type, id, version, last_updated, deleted, hid, patient_id, label_mask, owner_rid)
   SELECT $1, $2, $3, $4, 0, n.hid, $5, $6, (SELECT o.rid FROM resources o WHERE o.type = $7 AND o.id = $8) FROM n
   ON CONFLICT (type, id) DO UPDATE SET version = EXCLUDED.version, last_updated = EXCLUDED.last_updated, deleted = 0,
     hid = EXCLUDED.hid, patient_id = EXCLUDED.patient_id, label_mask = EXCLUDED.label_mask, owner_rid = EXCLUDED.owner_rid
-  RETURNING t.rid, t.hid, (t.xmax = 0) AS inserted
+  RETURNING t.rid, t.hid
 ),
 h AS (
   INSERT INTO history (hid, rid, type, version, last_updated, method, json, label_mask)
   SELECT r.hid, r.rid, $1, $3, $4, $9, $10, $6 FROM r
-)
-SELECT r.rid, r.hid, r.inserted FROM r`;
+),
+b AS (INSERT INTO blobs (hid, data) SELECT r.hid, $11::bytea FROM r WHERE $11::bytea IS NOT NULL),
+${clearIndexCtes('= (SELECT rid FROM r) AND $12::boolean').join(',\n')},
+${insertIndexCtes('(SELECT rid FROM r)', 13).join(',\n')}
+SELECT r.rid FROM r`;
 
 const DELETE_SQL = `WITH n AS (SELECT nextval('history_hid_seq') AS hid),
 r AS (
@@ -56,7 +63,7 @@ h AS (
   INSERT INTO history (hid, rid, type, version, last_updated, method, json, label_mask)
   SELECT r.hid, r.rid, $1, $3, $4, 'DELETE', NULL, 0 FROM r
 ),
-${clearIndexCtes()}
+${clearIndexCtes('IN (SELECT rid FROM r)').join(',\n')}
 SELECT r.rid FROM r`;
 
 interface LockedRow {
@@ -68,7 +75,10 @@ interface LockedRow {
 }
 
 export class PgTx extends PgReads implements StorageTx {
-  private readonly typeLocks = new Map<string, LockMode>();
+  /** Types this transaction holds the exclusive lock of. */
+  private readonly lockedTypes = new Set<string>();
+  /** Whether this transaction has written anything yet. */
+  private wrote = false;
 
   constructor(
     query: Query,
@@ -80,25 +90,17 @@ export class PgTx extends PgReads implements StorageTx {
     super(query, params, overlay);
   }
 
-  private async lockType(type: string, mode: LockMode): Promise<void> {
-    const held = this.typeLocks.get(type);
-    // Held exclusive, or the same mode: nothing to do. Held shared (this transaction already
-    // wrote the type): a later search is a read of its own work, it needs no exclusion.
-    if (held !== undefined && (held === 'exclusive' || held === mode || mode === 'exclusive')) return;
-    const fn = mode === 'shared' ? 'pg_advisory_xact_lock_shared' : 'pg_advisory_xact_lock';
-    await this.query(`SELECT ${fn}($1, hashtext($2))`, [TYPE_LOCK_NAMESPACE, `${this.lockScope}:${type}`], `cdl_lock_type_${mode}`);
-    this.typeLocks.set(type, mode);
-  }
-
-  /** A search inside a transaction may decide a conditional write: see the file comment. */
+  /** A search before the unit's first write may decide a conditional write: see the file comment. */
   override async search(q: SearchQuery): Promise<SearchResult> {
-    await this.lockType(q.request.resourceType, 'exclusive');
+    const type = q.request.resourceType;
+    if (!this.wrote && !this.lockedTypes.has(type)) {
+      await this.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [TYPE_LOCK_NAMESPACE, `${this.lockScope}:${type}`], 'cdl_lock_type');
+      this.lockedTypes.add(type);
+    }
     return super.search(q);
   }
 
   async readForUpdate(type: string, id: string): Promise<StoredVersion | undefined> {
-    // The type lock first, then the row: the order a conditional create (type, exclusive) uses too.
-    await this.lockType(type, 'shared');
     const lockRow = () =>
       this.query<LockedRow>(
         'SELECT version, last_updated, deleted, hid, patient_id FROM resources WHERE type = $1 AND id = $2 FOR NO KEY UPDATE',
@@ -144,16 +146,19 @@ export class PgTx extends PgReads implements StorageTx {
   }
 
   async writeVersion(w: VersionWrite): Promise<void> {
-    await this.lockType(w.type, 'shared');
     const codes = [...new Set(w.index.map((e) => e.param))];
     await this.params.ensure(this.query, codes.map((c) => [w.type, c]), this.overlay!);
-    const [row] = await this.query<{ rid: number; hid: number; inserted: boolean }>(
+    const index = indexParams({ entries: w.index, links: w.links, memberships: w.memberships }, (code) => this.pidOf(w.type, code));
+    await this.query(
       WRITE_SQL,
-      [w.type, w.id, w.version, w.lastUpdated, w.patientId, w.labelMask, w.owner?.targetType ?? null, w.owner?.targetId ?? null, w.method, w.json],
+      [
+        w.type, w.id, w.version, w.lastUpdated, w.patientId, w.labelMask, w.owner?.targetType ?? null, w.owner?.targetId ?? null, w.method, w.json,
+        // Version 1 has no previous index rows (a deletion clears them): the deletes are skipped.
+        w.blob ?? null, w.version > 1, ...index,
+      ],
       'cdl_write_version',
     );
-    if (w.blob) await this.query('INSERT INTO blobs (hid, data) VALUES ($1, $2)', [row!.hid, w.blob], 'cdl_write_blob');
-    await writeIndex(this.query, row!.rid, !row!.inserted, { entries: w.index, links: w.links, memberships: w.memberships }, (code) => this.pidOf(w.type, code));
+    this.wrote = true;
   }
 
   async auditChainHead(): Promise<string> {
@@ -167,6 +172,7 @@ export class PgTx extends PgReads implements StorageTx {
   }
 
   async deleteVersion(w: DeleteWrite): Promise<void> {
+    this.wrote = true;
     await this.query(DELETE_SQL, [w.type, w.id, w.version, w.lastUpdated], 'cdl_delete_version');
   }
 }
