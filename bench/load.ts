@@ -1,50 +1,72 @@
-/** A thin promise wrapper around autocannon, returning the figures the benchmarks report. */
+/**
+ * Drives one server with autocannon for a fixed time and returns raw figures: response counts by
+ * status, socket errors, and the latency of every 2xx response (so rounds can be merged exactly).
+ */
 import autocannon from 'autocannon';
 
+/** One request of a scenario: a fixed request, or one built per call (`setupRequest`). */
+export type LoadRequest = autocannon.Request;
+
 export interface LoadOptions {
+  /** Origin and FHIR base, e.g. http://127.0.0.1:8080/fhir (request paths are absolute). */
   url: string;
-  method?: 'GET' | 'POST' | 'PUT';
   connections: number;
   durationSeconds: number;
-  headers?: Record<string, string>;
-  body?: string;
-  /** Per-request bodies/paths, cycled (overrides url path and body). */
-  requests?: Array<{ method?: string; path?: string; body?: string; headers?: Record<string, string> }>;
+  /** Headers sent with every request (content type, and the bench token once auth exists). */
+  headers: Record<string, string>;
+  /** Cycled in order by every connection. */
+  requests: LoadRequest[];
+  timeoutSeconds?: number;
 }
 
 export interface LoadResult {
-  requestsPerSecond: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  errors: number;
+  durationSeconds: number;
+  /** Responses received, whatever the status. */
+  responses: number;
+  ok: number;
   non2xx: number;
-  total: number;
+  /** Socket errors and timeouts. */
+  errors: number;
+  statuses: Record<string, number>;
+  /** Latency (ms) of each 2xx response. */
+  okLatencies: number[];
 }
 
 export function runLoad(o: LoadOptions): Promise<LoadResult> {
+  const okLatencies: number[] = [];
+  const statuses: Record<string, number> = {};
   return new Promise((resolve, reject) => {
-    const opts: Record<string, unknown> = {
-      url: o.url,
-      method: o.method ?? 'GET',
-      connections: o.connections,
-      duration: o.durationSeconds,
-      headers: o.headers ?? {},
-    };
-    if (o.body !== undefined) opts.body = o.body;
-    if (o.requests) opts.requests = o.requests;
-    autocannon(opts as unknown as autocannon.Options, (err: Error | null, r: autocannon.Result) => {
-      if (err) return reject(err);
-      const lat = r.latency as unknown as Record<string, number>;
-      resolve({
-        requestsPerSecond: r.requests.average,
-        p50: lat.p50 ?? 0,
-        p95: lat.p97_5 ?? lat.p95 ?? 0,
-        p99: lat.p99 ?? 0,
-        errors: r.errors + r.timeouts,
-        non2xx: r.non2xx,
-        total: r.requests.total,
-      });
+    const instance = autocannon(
+      {
+        url: o.url,
+        connections: o.connections,
+        duration: o.durationSeconds,
+        headers: o.headers,
+        requests: o.requests,
+        timeout: o.timeoutSeconds ?? 30,
+      },
+      (err: unknown, r: autocannon.Result) => {
+        if (err) return reject(err instanceof Error ? err : new Error(String(err)));
+        let responses = 0;
+        let ok = 0;
+        for (const [code, n] of Object.entries(statuses)) {
+          responses += n;
+          if (code.startsWith('2')) ok += n;
+        }
+        resolve({
+          durationSeconds: r.duration,
+          responses,
+          ok,
+          non2xx: responses - ok,
+          errors: r.errors,
+          statuses,
+          okLatencies,
+        });
+      },
+    );
+    instance.on('response', (_client, statusCode, _bytes, responseTime) => {
+      statuses[statusCode] = (statuses[statusCode] ?? 0) + 1;
+      if (statusCode >= 200 && statusCode < 300) okLatencies.push(responseTime);
     });
   });
 }

@@ -17,6 +17,10 @@ export class EngineCore {
     return this.deps.storage;
   }
 
+  get binaries() {
+    return this.deps.binaries;
+  }
+
   now(): number {
     return this.deps.clock();
   }

@@ -2,6 +2,7 @@
 import type { Definitions } from '../fhir/definitions/model.js';
 import type { Issue } from '../fhir/errors.js';
 import type { IndexEntry } from '../fhir/search/index-entry.js';
+import type { BinaryStore } from './binary-store.js';
 import type { Storage } from './storage-port.js';
 import type { RequestAuth } from './access/request-auth.js';
 
@@ -36,6 +37,8 @@ export interface EngineOptions {
 
 export interface EngineDeps {
   storage: Storage;
+  /** Where Binary bytes live (`DatabaseBinaryStore`: in the storage, in the same transaction). */
+  binaries: BinaryStore;
   defs: Definitions;
   validator: ResourceValidator;
   indexer: ResourceIndexer;

@@ -59,8 +59,8 @@ async function put(storage: Storage, resource: Json, lastUpdated: number, blob?:
   return storage.transaction(async (tx) => {
     const current = await tx.readForUpdate(String(resource.resourceType), String(resource.id));
     const version = (current?.version ?? 0) + 1;
-    const w = versionWrite(resource, version, lastUpdated);
-    await tx.writeVersion(blob ? { ...w, blob } : w);
+    await tx.writeVersion(versionWrite(resource, version, lastUpdated));
+    if (blob) await tx.writeBlob(String(resource.resourceType), String(resource.id), version, blob);
     return version;
   });
 }
@@ -188,6 +188,113 @@ export function runStorageContract(name: string, open: () => Promise<OpenedStora
         assert.deepEqual(await s.readBlob('Binary', 'b1', 1), bytes);
         assert.equal(await s.readBlob('Binary', 'b1', 2), undefined);
         assert.equal(await s.readBlob('Binary', 'nope', 1), undefined);
+        // Each version has its own content; content needs its version, and is written once.
+        const v2 = Buffer.from('second version');
+        await put(s, { resourceType: 'Binary', id: 'b1', contentType: 'text/plain' }, T0 + 6001, v2);
+        assert.deepEqual(await s.readBlob('Binary', 'b1', 2), v2);
+        assert.deepEqual(await s.readBlob('Binary', 'b1', 1), bytes);
+        await assert.rejects(s.transaction((tx) => tx.writeBlob('Binary', 'b1', 3, v2)));
+        await assert.rejects(s.transaction((tx) => tx.writeBlob('Binary', 'b1', 2, v2)));
+        assert.deepEqual(await s.readBlob('Binary', 'b1', 2), v2);
+      });
+
+      it('exportVersions: every version (deletions too) in write order, paged by seq', async () => {
+        const s = get();
+        const all: string[] = [];
+        let after = 0;
+        for (;;) {
+          const page = await s.exportVersions(after, 3);
+          all.push(...page.map((v) => `${v.type}/${v.id}@${v.version}${v.deleted ? ' deleted' : ''}:${v.method}`));
+          if (page.length < 3) break;
+          assert.ok(page.every((v, i) => i === 0 || v.seq > page[i - 1]!.seq));
+          after = page[page.length - 1]!.seq;
+        }
+        assert.deepEqual(all, [
+          'Patient/v1@1:POST',
+          'Patient/v1@2:PUT',
+          'Patient/d1@1:POST',
+          'Patient/d1@2 deleted:DELETE',
+          'Patient/d1@3:PUT',
+          'Binary/b1@1:POST',
+          'Binary/b1@2:PUT',
+        ]);
+        const [first] = await s.exportVersions(0, 1);
+        assert.equal(first?.json, versionWrite(patient('v1', '100000000000001', 'Alpha'), 1, T0 + 1000).json);
+        assert.equal(first?.lastUpdated, T0 + 1000);
+        assert.equal(first?.patientId, 'v1');
+        assert.deepEqual(await s.exportVersions(Number.MAX_SAFE_INTEGER, 10), []);
+      });
+    });
+
+    withStore('bulk import (importVersions)', (get) => {
+      it('writes versions and deletions as given, in order, with their derived rows', async () => {
+        const s = get();
+        const T = T0 + 50_000;
+        await s.transaction(async (tx) => {
+          await tx.importVersions([
+            { deleted: false, ...versionWrite(patient('ip', '600000000000001', 'Importé'), 1, T, 'PUT') },
+            { deleted: false, ...versionWrite(practitioner('idr', '810000000061', 'Import', 'Anne'), 1, T + 1) },
+            { deleted: false, ...versionWrite(note('in1', 'Patient/ip', 'Practitioner/idr', 'OBS', '2026-01-10T09:00:00Z', 'MASQUE_PS'), 1, T + 2) },
+            { deleted: false, ...versionWrite(note('in1', 'Patient/ip', 'Practitioner/idr', 'SYNTH', '2026-01-10T09:00:00Z', 'MASQUE_PS'), 2, T + 3) },
+            { deleted: false, ...versionWrite(note('in2', 'Patient/ip', 'Practitioner/idr', 'OBS'), 1, T + 4) },
+            { deleted: true, type: 'DocumentReference', id: 'in2', version: 2, lastUpdated: T + 5 },
+            { deleted: false, ...versionWrite({ resourceType: 'Binary', id: 'ib', contentType: 'text/plain', securityContext: { reference: 'DocumentReference/in1' } }, 1, T + 6) },
+            {
+              deleted: false,
+              ...versionWrite({ resourceType: 'CareTeam', id: 'ict', status: 'active', subject: { reference: 'Patient/ip' }, participant: [{ member: { reference: 'Practitioner/idr' } }] }, 1, T + 7),
+            },
+          ]);
+          await tx.writeBlob('Binary', 'ib', 1, Buffer.from('imported bytes'));
+        });
+        const p = await s.readCurrent('Patient', 'ip');
+        assert.deepEqual([p?.version, p?.lastUpdated, p?.method], [1, T, 'PUT']);
+        assert.deepEqual((await s.history({ type: 'DocumentReference', id: 'in1', count: 10 })).map((e) => [e.version, e.lastUpdated]), [[2, T + 3], [1, T + 2]]);
+        assert.deepEqual([(await s.readCurrent('DocumentReference', 'in2'))?.deleted], [true]);
+        assert.deepEqual(ids(await search(s, 'DocumentReference', 'type=SYNTH')), ['in1']);
+        assert.deepEqual(ids(await search(s, 'DocumentReference', 'type=OBS')), []);
+        assert.deepEqual(await s.readBlob('Binary', 'ib', 1), Buffer.from('imported bytes'));
+        // Derived rows: labels, circle of care (CareTeam), owner of the Binary.
+        const masked: AccessConstraint = { hiddenLabels: LABEL_BITS.MASQUE_PS, authors: [] };
+        assert.equal(await s.readCurrent('DocumentReference', 'in1', masked), undefined);
+        const circle: AccessConstraint = { circle: { members: [{ type: 'Practitioner', id: 'idr' }], patients: [], at: Date.now() } };
+        assert.equal((await s.readCurrent('DocumentReference', 'in1', circle))?.id, 'in1');
+        assert.equal((await s.readCurrent('Binary', 'ib', circle))?.id, 'ib');
+        assert.equal(await s.readCurrent('Binary', 'ib', { circle: { members: [{ type: 'Practitioner', id: 'other' }], patients: [], at: Date.now() } }), undefined);
+        assert.deepEqual(
+          (await s.exportVersions(0, 100)).map((v) => `${v.id}@${v.version}`),
+          ['ip@1', 'idr@1', 'in1@1', 'in1@2', 'in2@1', 'in2@2', 'ib@1', 'ict@1'],
+        );
+      });
+
+      it('continues a resource across batches; an owner counts only once written; deleting the unknown is refused', async () => {
+        const s = get();
+        const T = T0 + 60_000;
+        const binary = (id: string, owner: string) => ({ resourceType: 'Binary', id, contentType: 'text/plain', securityContext: { reference: owner } });
+        await s.transaction((tx) =>
+          tx.importVersions([
+            // Owner named before it exists: no owner (as the write path's lookup at write time).
+            { deleted: false, ...versionWrite(binary('early', 'DocumentReference/late'), 1, T) },
+            { deleted: false, ...versionWrite(note('late', 'Patient/ip', 'Practitioner/idr', 'OBS'), 1, T + 1) },
+            { deleted: false, ...versionWrite(binary('after', 'DocumentReference/late'), 1, T + 2) },
+          ]),
+        );
+        await s.transaction((tx) =>
+          tx.importVersions([
+            { deleted: false, ...versionWrite(note('late', 'Patient/ip', 'Practitioner/idr', 'INTERV'), 2, T + 3) },
+            { deleted: true, type: 'DocumentReference', id: 'in1', version: 3, lastUpdated: T + 4 },
+            { deleted: false, ...versionWrite(note('in1', 'Patient/ip', 'Practitioner/idr', 'GEN'), 4, T + 5) },
+          ]),
+        );
+        const circle: AccessConstraint = { circle: { members: [{ type: 'Practitioner', id: 'idr' }], patients: [], at: Date.now() } };
+        assert.equal((await s.readCurrent('Binary', 'after', circle))?.id, 'after');
+        assert.equal(await s.readCurrent('Binary', 'early', circle), undefined);
+        assert.deepEqual(ids(await search(s, 'DocumentReference', 'type=INTERV')), ['late']);
+        assert.deepEqual(ids(await search(s, 'DocumentReference', 'type=GEN')), ['in1']);
+        assert.deepEqual(ids(await search(s, 'DocumentReference', 'type=OBS')), []);
+        assert.equal((await s.readCurrent('DocumentReference', 'in1'))?.version, 4);
+        await assert.rejects(s.transaction((tx) => tx.importVersions([{ deleted: true, type: 'Patient', id: 'never', version: 1, lastUpdated: T }])));
+        await s.transaction((tx) => tx.importAuditChain([{ eventId: 'e1', hash: 'h1' }, { eventId: 'e2', hash: 'h2' }]));
+        assert.deepEqual((await s.auditChain(0, 10)).map((l) => [l.eventId, l.hash]), [['e1', 'h1'], ['e2', 'h2']]);
       });
     });
 
@@ -348,7 +455,8 @@ export function runStorageContract(name: string, open: () => Promise<OpenedStora
         await assert.rejects(
           s.transaction(async (tx) => {
             await tx.writeVersion(versionWrite(patient('gone1', '400000000000002', 'Ghost'), 1, T0));
-            await tx.writeVersion({ ...versionWrite({ resourceType: 'Binary', id: 'gone2', contentType: 'text/plain' }, 1, T0), blob: Buffer.from('x') });
+            await tx.writeVersion(versionWrite({ resourceType: 'Binary', id: 'gone2', contentType: 'text/plain' }, 1, T0));
+            await tx.writeBlob('Binary', 'gone2', 1, Buffer.from('x'));
             throw new Error('boom');
           }),
           /boom/,

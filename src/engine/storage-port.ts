@@ -40,8 +40,6 @@ export interface VersionWrite {
   json: string;
   index: IndexEntry[];
   links: Link[];
-  /** Raw content stored beside the version (Binary resources). */
-  blob?: Buffer;
   /** Notebook compartment: patient id, null for directory resources, '' when restricted. */
   patientId: string | null;
   /** Audience labels of this version (LABEL_BITS mask). */
@@ -58,6 +56,9 @@ export interface DeleteWrite {
   version: number;
   lastUpdated: number;
 }
+
+/** One version of an import (`StorageTx.importVersions`): a write, or a deletion. */
+export type ImportedVersion = ({ deleted: false } & VersionWrite) | ({ deleted: true } & DeleteWrite);
 
 export interface HistoryQuery {
   type?: string;
@@ -104,6 +105,7 @@ export interface SearchResult {
 export interface StorageReader {
   readCurrent(type: string, id: string, access?: AccessConstraint): Promise<StoredVersion | undefined>;
   readVersion(type: string, id: string, version: number, access?: AccessConstraint): Promise<StoredVersion | undefined>;
+  /** Raw content stored beside a version by `StorageTx.writeBlob` (the database `BinaryStore`). */
   readBlob(type: string, id: string, version: number, access?: AccessConstraint): Promise<Buffer | undefined>;
   history(query: HistoryQuery, access?: AccessConstraint): Promise<HistoryEntry[]>;
   countHistory(query: Omit<HistoryQuery, 'count' | 'after'>, access?: AccessConstraint): Promise<number>;
@@ -119,6 +121,22 @@ export interface StorageTx extends StorageReader {
   referencedBy(targetType: string, targetId: string, limit: number): Promise<Link[]>;
   writeVersion(write: VersionWrite): Promise<void>;
   deleteVersion(write: DeleteWrite): Promise<void>;
+  /**
+   * Stores raw content beside a version written earlier in this transaction (Binary bytes: the
+   * database `BinaryStore`, `binary-store.ts`); it commits or rolls back with the version.
+   * Rejects when that version does not exist or already has content.
+   */
+  writeBlob(type: string, id: string, version: number, data: Buffer): Promise<void>;
+  /**
+   * Bulk load of versions read from an export (`src/storage/ndjson/`), in their original order,
+   * into a store that was empty when the import began: each item is written exactly as given
+   * (version number, lastUpdated, method, JSON text, derived rows), like `writeVersion` /
+   * `deleteVersion` would, without any check. Storage order (`HistoryEntry.seq`) follows the
+   * order of the items.
+   */
+  importVersions(versions: ImportedVersion[]): Promise<void>;
+  /** Bulk load of exported audit-chain links, appended in order as given (no hash is recomputed). */
+  importAuditChain(links: Array<{ eventId: string; hash: string }>): Promise<void>;
   /** The hash of the last link of the audit chain ('' when empty). */
   auditChainHead(): Promise<string>;
   /** Appends an AuditEvent to the tamper-evident chain (hash = sha256(previous hash + event JSON)). */
@@ -132,8 +150,14 @@ export interface AuditChainLink {
 }
 
 export interface Storage extends StorageReader {
-  /** Links of the audit chain after `afterSeq`, in order (for verification). */
+  /** Links of the audit chain after `afterSeq`, in order (for verification and export). */
   auditChain(afterSeq: number, limit: number): Promise<AuditChainLink[]>;
+  /**
+   * Every version of every resource (deletions included), in storage order — the order they
+   * were written — with `seq` > `afterSeq`, at most `limit`: the unrestricted stream an export
+   * pages through (`seq` of the last one is the next `afterSeq`).
+   */
+  exportVersions(afterSeq: number, limit: number): Promise<HistoryEntry[]>;
   /**
    * Runs `fn` atomically: all its writes commit together and are durable when the returned
    * promise resolves, or none are applied when it rejects. `fn` must only await storage calls.

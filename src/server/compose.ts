@@ -5,6 +5,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import pino, { type Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
+import { DatabaseBinaryStore, type BinaryStore } from '../engine/binary-store.js';
 import { Engine } from '../engine/engine.js';
 import type { ResourceIndexer, ResourceValidator } from '../engine/engine-deps.js';
 import type { Storage } from '../engine/storage-port.js';
@@ -55,6 +56,14 @@ export const AUDIT_SEARCH_PARAMS = {
   Provenance: ['agent', 'agent-type', 'patient', 'recorded', 'target'],
 } as const;
 
+/**
+ * Where Binary bytes live. The database store (same transaction as the version) is the only one
+ * today; an object store (S3-compatible) would be chosen here from the configuration.
+ */
+export function createBinaryStore(_config: Config): BinaryStore {
+  return new DatabaseBinaryStore();
+}
+
 export interface ServerParts {
   logger?: Logger;
   defs?: Definitions;
@@ -95,6 +104,7 @@ export async function createServer(config: Config, parts: ServerParts = {}): Pro
   const engine = new Engine(
     {
       storage,
+      binaries: createBinaryStore(config),
       defs,
       validator,
       indexer: resourceIndexer,

@@ -20,5 +20,5 @@ export async function writeProvenance(
   if (!PROVENANCED.has(target.type) || !core.exposed.has('Provenance')) return;
   const resource = provenanceFor(target, activity, instant(target.lastUpdated), ctx.auth.caller, authors);
   const prepared = core.preparer.prepare(resource, 'Provenance', newId(), ctx);
-  await commitVersion(tx, prepared, undefined, target.lastUpdated, 'POST');
+  await commitVersion(tx, prepared, undefined, target.lastUpdated, 'POST', core.binaries);
 }

@@ -33,7 +33,7 @@ export async function commitCreate(
     if (matches.length === 1) return { existing: { type: prepared.type, id: matches[0]! } };
   }
   if (checkReferences) await checkLinks(tx, prepared.links, core.exposed);
-  const outcome = await commitVersion(tx, prepared, undefined, core.now(), 'POST');
+  const outcome = await commitVersion(tx, prepared, undefined, core.now(), 'POST', core.binaries);
   await writeProvenance(core, tx, ctx, outcome, 'CREATE', (prepared.resource.author as Array<{ reference?: string }>) ?? []);
   return outcome;
 }

@@ -6,16 +6,16 @@ import { parseETag } from '../resource-ids.js';
 import { storedResponse, versionHeaders } from '../responses.js';
 import type { StorageReader, StoredVersion } from '../storage-port.js';
 import type { RequestContext } from '../engine-deps.js';
-import type { AccessConstraint } from '../access-constraint.js';
 
 const auditOf = (v: StoredVersion, withVersion: boolean) => ({
   resources: [withVersion ? `${v.type}/${v.id}/_history/${v.version}` : `${v.type}/${v.id}`],
   patients: v.patientId ? [v.patientId] : [],
 });
 
-async function present(reader: StorageReader, v: StoredVersion, headers: RequestHeaders, access: AccessConstraint): Promise<FhirResponse> {
+/** `v` was read under the caller's access constraint: its bytes (Binary) may be fetched. */
+async function present(core: EngineCore, reader: StorageReader, v: StoredVersion, headers: RequestHeaders): Promise<FhirResponse> {
   if (v.type !== 'Binary') return storedResponse(v);
-  const data = (await reader.readBlob(v.type, v.id, v.version, access)) ?? Buffer.alloc(0);
+  const data = (await core.binaries.get({ type: v.type, id: v.id, version: v.version }, reader)) ?? Buffer.alloc(0);
   const resource = JSON.parse(v.json ?? '{}') as { contentType?: string };
   if (headers.acceptsFhir) {
     return { status: 200, headers: versionHeaders(v), body: { kind: 'resource', resource: { ...resource, data: data.toString('base64') } } };
@@ -47,7 +47,7 @@ export async function read(
   if (!v) throw errors.resourceNotFound(type, id);
   if (v.deleted) throw errors.gone(type, id, v.version);
   if (notModified(v, headers)) return { status: 304, headers: versionHeaders(v), audit: auditOf(v, false) };
-  return { ...(await present(reader, v, headers, access)), audit: auditOf(v, false) };
+  return { ...(await present(core, reader, v, headers)), audit: auditOf(v, false) };
 }
 
 export async function vread(
@@ -66,5 +66,5 @@ export async function vread(
   const v = await reader.readVersion(type, id, Number(vid), access);
   if (!v) throw errors.versionNotFound(type, id, vid);
   if (v.deleted) throw errors.gone(type, id, v.version);
-  return { ...(await present(reader, v, headers, access)), audit: auditOf(v, true) };
+  return { ...(await present(core, reader, v, headers)), audit: auditOf(v, true) };
 }

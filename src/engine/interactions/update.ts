@@ -37,7 +37,7 @@ export async function commitUpdate(
     checkNoteUpdate(JSON.parse(current.json), prepared.resource, path);
   }
   if (checkReferences) await checkLinks(tx, prepared.links, core.exposed);
-  const outcome = await commitVersion(tx, prepared, current, core.now(), 'PUT');
+  const outcome = await commitVersion(tx, prepared, current, core.now(), 'PUT', core.binaries);
   const authors = (prepared.resource.author as Array<{ reference?: string }>) ?? [];
   await writeProvenance(core, tx, ctx, outcome, outcome.created ? 'CREATE' : 'UPDATE', authors);
   return outcome;

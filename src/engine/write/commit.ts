@@ -4,6 +4,7 @@
  */
 import { errors, issue, FhirError } from '../../fhir/errors.js';
 import { etag, instant } from '../resource-ids.js';
+import type { BinaryStore } from '../binary-store.js';
 import type { LocatedLink } from '../references.js';
 import type { StorageTx, StoredVersion, VersionWrite } from '../storage-port.js';
 import { binaryResourceFor, finalizeJson, type PreparedResource } from './prepare.js';
@@ -31,13 +32,14 @@ export function checkIfMatch(ifMatch: number | undefined, current: StoredVersion
   }
 }
 
-/** Writes a prepared resource as the version after `previous` (version 1 when none). */
+/** Writes a prepared resource as the version after `previous` (version 1 when none); Binary bytes go to `binaries`. */
 export async function commitVersion(
   tx: StorageTx,
   prepared: PreparedResource,
   previous: StoredVersion | undefined,
   now: number,
   method: 'POST' | 'PUT',
+  binaries: BinaryStore,
 ): Promise<WriteOutcome> {
   const version = previous ? previous.version + 1 : 1;
   const lastUpdated = nextTimestamp(now, previous);
@@ -58,8 +60,8 @@ export async function commitVersion(
     memberships: prepared.memberships,
   };
   if (c.owner) write.owner = { targetType: c.owner.type, targetId: c.owner.id };
-  if (prepared.blob) write.blob = prepared.blob;
   await tx.writeVersion(write);
+  if (prepared.blob) await binaries.put({ type: prepared.type, id: prepared.id, version }, prepared.blob, tx);
   // Attachments moved to Binaries follow the note's access rules (their owner, written first).
   for (const b of prepared.binaries) {
     await tx.writeVersion({
@@ -71,12 +73,12 @@ export async function commitVersion(
       json: finalizeJson(binaryResourceFor(b, prepared.type, prepared.id), 1, stamp),
       index: [],
       links: [],
-      blob: b.data,
       patientId: '',
       labelMask: 0,
       owner: { targetType: prepared.type, targetId: prepared.id },
       memberships: [],
     });
+    await binaries.put({ type: 'Binary', id: b.id, version: 1 }, b.data, tx);
   }
   return { type: prepared.type, id: prepared.id, version, lastUpdated, json, created: !previous || previous.deleted };
 }

@@ -7,7 +7,7 @@
  * WAL flushes of concurrent commits by itself.
  */
 import type pg from 'pg';
-import type { AuditChainLink, Storage, StorageTx } from '../../engine/storage-port.js';
+import type { AuditChainLink, HistoryEntry, Storage, StorageTx } from '../../engine/storage-port.js';
 import { StorageUnavailableError, translateError, unavailableReason } from './errors.js';
 import { migrate } from './migrations.js';
 import { ParamIds } from './param-ids.js';
@@ -117,6 +117,10 @@ export class PostgresStorage extends PgReads implements Storage {
 
   async auditChain(afterSeq: number, limit: number): Promise<AuditChainLink[]> {
     return this.query<AuditChainLink>('SELECT seq, event_id AS "eventId", hash FROM audit_chain WHERE seq > $1 ORDER BY seq LIMIT $2', [afterSeq, limit]);
+  }
+
+  exportVersions(afterSeq: number, limit: number): Promise<HistoryEntry[]> {
+    return this.versionsAfter(afterSeq, limit);
   }
 
   async ping(): Promise<void> {

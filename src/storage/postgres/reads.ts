@@ -136,6 +136,17 @@ export class PgReads implements StorageReader {
     return rows.map((r) => ({ ...toStored(r), seq: r.hid }));
   }
 
+  /** Every version after storage sequence `afterSeq`, in storage order (for export). */
+  protected async versionsAfter(afterSeq: number, limit: number): Promise<HistoryEntry[]> {
+    const rows = await this.query<VersionRow & { hid: number }>(
+      `SELECT r.type, r.id, h.version, h.last_updated, (h.json IS NULL) AS deleted, h.method, h.json, h.hid, r.patient_id
+       FROM history h JOIN resources r ON r.rid = h.rid WHERE h.hid > $1 ORDER BY h.hid LIMIT $2`,
+      [afterSeq, limit],
+      'cdl_export_versions',
+    );
+    return rows.map((r) => ({ ...toStored(r), seq: r.hid }));
+  }
+
   async countHistory(q: Omit<HistoryQuery, 'count' | 'after'>, access?: AccessConstraint): Promise<number> {
     const w = await this.historyWhere(q, access);
     const [row] = await run<{ n: number }>(this.query, {

@@ -21,7 +21,8 @@
  *   by deletes) locks the target `FOR UPDATE`, so a reference and a deletion of its target cannot
  *   both commit.
  */
-import type { DeleteWrite, Link, SearchQuery, SearchResult, StorageTx, StoredVersion, VersionWrite } from '../../engine/storage-port.js';
+import type { DeleteWrite, ImportedVersion, Link, SearchQuery, SearchResult, StorageTx, StoredVersion, VersionWrite } from '../../engine/storage-port.js';
+import { bulkImport } from './bulk-import.js';
 import { clearIndexCtes, indexParams, insertIndexCtes } from './index-writer.js';
 import type { ParamIds } from './param-ids.js';
 import { PgReads, toStored } from './reads.js';
@@ -34,8 +35,8 @@ export const ID_LOCK_NAMESPACE = 0x43444c02;
 export const AUDIT_LOCK_NAMESPACE = 0x43444c03;
 
 /**
- * One statement writes a version: the resources row (insert or update), the history row, the
- * blob, and the index rows (previous ones deleted, $12). Fixed text, prepared once per connection.
+ * One statement writes a version: the resources row (insert or update), the history row and the
+ * index rows (previous ones deleted, $11). Fixed text, prepared once per connection.
  */
 const WRITE_SQL = `WITH n AS (SELECT nextval('history_hid_seq') AS hid),
 r AS (
@@ -49,9 +50,8 @@ h AS (
   INSERT INTO history (hid, rid, type, version, last_updated, method, json, label_mask)
   SELECT r.hid, r.rid, $1, $3, $4, $9, $10, $6 FROM r
 ),
-b AS (INSERT INTO blobs (hid, data) SELECT r.hid, $11::bytea FROM r WHERE $11::bytea IS NOT NULL),
-${clearIndexCtes('= (SELECT rid FROM r) AND $12::boolean').join(',\n')},
-${insertIndexCtes('(SELECT rid FROM r)', 13).join(',\n')}
+${clearIndexCtes('= (SELECT rid FROM r) AND $11::boolean').join(',\n')},
+${insertIndexCtes('(SELECT rid FROM r)', 12).join(',\n')}
 SELECT r.rid FROM r`;
 
 const DELETE_SQL = `WITH n AS (SELECT nextval('history_hid_seq') AS hid),
@@ -154,11 +154,34 @@ export class PgTx extends PgReads implements StorageTx {
       [
         w.type, w.id, w.version, w.lastUpdated, w.patientId, w.labelMask, w.owner?.targetType ?? null, w.owner?.targetId ?? null, w.method, w.json,
         // Version 1 has no previous index rows (a deletion clears them): the deletes are skipped.
-        w.blob ?? null, w.version > 1, ...index,
+        w.version > 1, ...index,
       ],
       'cdl_write_version',
     );
     this.wrote = true;
+  }
+
+  async writeBlob(type: string, id: string, version: number, data: Buffer): Promise<void> {
+    const rows = await this.query(
+      `INSERT INTO blobs (hid, data) SELECT h.hid, $4::bytea FROM resources r JOIN history h ON h.rid = r.rid
+       WHERE r.type = $1 AND r.id = $2 AND h.version = $3 RETURNING hid`,
+      [type, id, version, data],
+      'cdl_write_blob',
+    );
+    if (rows.length === 0) throw new Error(`writeBlob: ${type}/${id} has no version ${version} in this store`);
+  }
+
+  /** Set-based: a handful of statements per batch (`bulk-import.ts`). */
+  async importVersions(versions: ImportedVersion[]): Promise<void> {
+    this.wrote = true;
+    await bulkImport(this.query, this.params, this.overlay!, versions);
+  }
+
+  async importAuditChain(links: Array<{ eventId: string; hash: string }>): Promise<void> {
+    await this.query(
+      'INSERT INTO audit_chain (event_id, hash) SELECT u.e, u.h FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS u(e, h, o) ORDER BY u.o',
+      [links.map((l) => l.eventId), links.map((l) => l.hash)],
+    );
   }
 
   async auditChainHead(): Promise<string> {

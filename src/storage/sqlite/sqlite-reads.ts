@@ -118,6 +118,15 @@ export class SqliteReads implements StorageReader {
     return rows.map((r) => ({ ...toStored(r), seq: r.hid }));
   }
 
+  /** Every version after storage sequence `afterSeq`, in storage order (for export). */
+  protected versionsAfter(afterSeq: number, limit: number): HistoryEntry[] {
+    const rows = this.cache
+      .get(`SELECT r.type, r.id, h.version, h.last_updated, (h.json IS NULL) AS deleted, h.method, h.json, h.hid, r.patient_id
+        FROM history h JOIN resources r ON r.rid = h.rid WHERE h.hid > ? ORDER BY h.hid LIMIT ?`)
+      .all(afterSeq, limit) as Array<VersionRow & { hid: number }>;
+    return rows.map((r) => ({ ...toStored(r), seq: r.hid }));
+  }
+
   async countHistory(q: Omit<HistoryQuery, 'count' | 'after'>, access?: AccessConstraint): Promise<number> {
     const w = this.historyWhere(q, access);
     return this.cache.get(`SELECT count(*) FROM history h JOIN resources r ON r.rid = h.rid ${w.sql}`).pluck().get(...w.params) as number;

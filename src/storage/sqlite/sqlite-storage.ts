@@ -4,7 +4,7 @@
  */
 import Database from 'better-sqlite3';
 import type BetterSqlite3 from 'better-sqlite3';
-import type { AuditChainLink, Storage, StorageTx } from '../../engine/storage-port.js';
+import type { AuditChainLink, HistoryEntry, Storage, StorageTx } from '../../engine/storage-port.js';
 import { GroupCommit } from './group-commit.js';
 import { ParamIds } from './index-writer.js';
 import { migrate } from './migrations.js';
@@ -61,6 +61,10 @@ export class SqliteStorage extends SqliteReads implements Storage {
     return this.cache
       .get('SELECT seq, event_id AS eventId, hash FROM audit_chain WHERE seq > ? ORDER BY seq LIMIT ?')
       .all(afterSeq, limit) as AuditChainLink[];
+  }
+
+  async exportVersions(afterSeq: number, limit: number): Promise<HistoryEntry[]> {
+    return this.versionsAfter(afterSeq, limit);
   }
 
   async ping(): Promise<void> {

@@ -1,7 +1,7 @@
 /** Write operations of the SQLite adapter, used only inside a group-commit unit. */
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Membership } from '../../engine/access/circle-memberships.js';
-import type { DeleteWrite, Link, StorageTx, StoredVersion, VersionWrite } from '../../engine/storage-port.js';
+import type { DeleteWrite, ImportedVersion, Link, StorageTx, StoredVersion, VersionWrite } from '../../engine/storage-port.js';
 import { IndexWriter, type ParamIds } from './index-writer.js';
 import { SqliteReads } from './sqlite-reads.js';
 
@@ -11,6 +11,7 @@ export class SqliteTx extends SqliteReads implements StorageTx {
   private readonly updateResource: BetterSqlite3.Statement;
   private readonly insertHistory: BetterSqlite3.Statement;
   private readonly insertBlob: BetterSqlite3.Statement;
+  private readonly versionHid: BetterSqlite3.Statement;
   private readonly exists: BetterSqlite3.Statement;
   private readonly referrers: BetterSqlite3.Statement;
   private readonly clearCircle: BetterSqlite3.Statement;
@@ -28,6 +29,7 @@ export class SqliteTx extends SqliteReads implements StorageTx {
       'INSERT INTO history (rid, type, version, last_updated, method, json, label_mask) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
     this.insertBlob = db.prepare('INSERT INTO blobs (hid, data) VALUES (?, ?)');
+    this.versionHid = db.prepare('SELECT h.hid FROM resources r JOIN history h ON h.rid = r.rid WHERE r.type = ? AND r.id = ? AND h.version = ?').pluck();
     this.exists = db.prepare('SELECT 1 FROM resources WHERE type = ? AND id = ? AND deleted = 0').pluck();
     this.referrers = db.prepare(
       `SELECT DISTINCT r.type, r.id FROM links l JOIN resources r ON r.rid = l.rid
@@ -70,10 +72,28 @@ export class SqliteTx extends SqliteReads implements StorageTx {
     const hid = Number(this.insertHistory.run(rid, w.type, w.version, w.lastUpdated, w.method, w.json, w.labelMask).lastInsertRowid);
     const owner = w.owner ? (this.ridOf(w.owner.targetType, w.owner.targetId) ?? null) : null;
     this.updateResource.run(w.version, w.lastUpdated, 0, hid, w.patientId, w.labelMask, owner, rid);
-    if (w.blob) this.insertBlob.run(hid, w.blob);
     this.index.clear(rid);
     this.index.write(rid, w.type, w.index, w.links);
     this.writeCircle(rid, w.memberships);
+  }
+
+  async writeBlob(type: string, id: string, version: number, data: Buffer): Promise<void> {
+    const hid = this.versionHid.get(type, id, version) as number | undefined;
+    if (hid === undefined) throw new Error(`writeBlob: ${type}/${id} has no version ${version} in this store`);
+    this.insertBlob.run(hid, data);
+  }
+
+  async importVersions(versions: ImportedVersion[]): Promise<void> {
+    // In-process statements: the engine's own write path is already a bulk path here.
+    for (const v of versions) {
+      if (!v.deleted) await this.writeVersion(v);
+      else if (this.ridOf(v.type, v.id) === undefined) throw new Error(`importVersions: ${v.type}/${v.id} version ${v.version} deletes a resource never written`);
+      else await this.deleteVersion(v);
+    }
+  }
+
+  async importAuditChain(links: Array<{ eventId: string; hash: string }>): Promise<void> {
+    for (const l of links) await this.appendAuditChain(l.eventId, l.hash);
   }
 
   async auditChainHead(): Promise<string> {

@@ -1,0 +1,54 @@
+/** The shape of a benchmark run as written to bench/results/<date>.json. */
+import type { RatioBasis, ServerFigures } from '../measure/figures.js';
+
+export interface ScenarioResult {
+  name: string;
+  title: string;
+  /** Notes in the dataset for search scenarios and the mixed workload; null for CRUD scenarios. */
+  notes: number | null;
+  ours?: ServerFigures;
+  peer?: ServerFigures;
+  /** ours/peer requests per second (2xx). */
+  ratio: number | null;
+  /** `estimated`: the peer was skipped, its latency extrapolated; `lower bound`: its probe timed out. */
+  ratioBasis: RatioBasis;
+}
+
+export interface LoadingTime {
+  phase: string;
+  server: string;
+  notes: number;
+  seconds: number;
+}
+
+export interface Machine {
+  cpus: number;
+  cpuModel: string;
+  memoryGiB: number;
+  os: string;
+  node: string;
+  gitCommit: string;
+  gitDirty: boolean;
+}
+
+export interface BenchRun {
+  date: string;
+  startedAt: string;
+  durationSeconds: number;
+  machine: Machine;
+  settings: {
+    quick: boolean;
+    seconds: number;
+    rounds: number;
+    warmupSeconds: number;
+    connections: number;
+    sizes: number[];
+    oursOnlySize: number | null;
+    maxRequestSeconds: number;
+    /** Where the Authorization header came from. */
+    authorization: string;
+  };
+  servers: { ours: string; peer: string };
+  loading: LoadingTime[];
+  scenarios: ScenarioResult[];
+}
