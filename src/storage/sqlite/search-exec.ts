@@ -6,7 +6,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { SearchPosition, SearchQuery, SearchResult } from '../../engine/storage-port.js';
 import type { SearchFilter, SearchRequest } from '../../fhir/search/search-request.js';
 import { accessPredicate } from '../access-sql.js';
-import { createFilterCompiler, type AccessFor, type FilterCompiler, type PidOf, type Sql } from './search-filters.js';
+import { createFilterCompiler, NOT_INDEXED_TYPE, type AccessFor, type FilterCompiler, type PidOf, type Sql } from './search-filters.js';
 import { includeResources } from './search-includes.js';
 import { type ResourceRow, toVersion } from './search-rows.js';
 import { afterPosition, orderBy, sortExpressions } from './search-sort.js';
@@ -73,7 +73,8 @@ export class SqliteSearch {
 
   /** The WHERE clause (conditions on alias `a`) shared by the page and the total. */
   private where(req: SearchRequest, driver: number, compiler: FilterCompiler, accessFor: AccessFor): Sql {
-    const parts: string[] = ['a.type = ?', 'a.deleted = 0'];
+    // With a driving filter, rows come by rid: keep the planner off the low-selectivity type index.
+    const parts: string[] = driver >= 0 ? [NOT_INDEXED_TYPE('a'), 'a.deleted + 0 = 0'] : ['a.type = ?', 'a.deleted = 0'];
     const params: unknown[] = [req.resourceType];
     req.filters.forEach((f, i) => {
       const c = compiler.compile(f, req.resourceType, 'a', i === driver ? 'driver' : 'check');

@@ -24,6 +24,13 @@ const TABLE: Record<string, string> = {
   uri: 'sp_uri',
 };
 
+/**
+ * `type = ?` written so that no index is chosen for it (portable to SQLite and PostgreSQL): with
+ * a selective driving subquery, rows are reached by rid, and the type index (low selectivity:
+ * a handful of types over millions of rows) would turn the lookup into a scan.
+ */
+export const NOT_INDEXED_TYPE = (alias: string): string => `${alias}.type || '' = ?`;
+
 /** The largest string sharing a prefix, for prefix ranges on an index. */
 const prefixEnd = (p: string): string => `${p}\u{10FFFF}`;
 
@@ -177,7 +184,7 @@ export function createFilterCompiler(pidOf: PidOf, accessFor: AccessFor = () => 
           // Hidden targets must not make anything match: the access predicate applies inside chains.
           const acc = accessFor(ta);
           return {
-            sql: `(${x}.target_type = ? AND ${x}.target_id IN (SELECT ${ta}.id FROM resources ${ta} WHERE ${inner.sql} AND ${ta}.type = ? AND ${ta}.deleted = 0${acc ? ` AND ${acc.sql}` : ''}))`,
+            sql: `(${x}.target_type = ? AND ${x}.target_id IN (SELECT ${ta}.id FROM resources ${ta} WHERE ${inner.sql} AND ${NOT_INDEXED_TYPE(ta)} AND ${ta}.deleted + 0 = 0${acc ? ` AND ${acc.sql}` : ''}))`,
             params: [t.type, ...inner.params, t.type, ...(acc?.params ?? [])],
           };
         });

@@ -70,7 +70,7 @@ export function includeResources(
       if (targets.length === 0) continue;
       const cond = targets.map(() => '(x.target_type = ? AND x.target_id = ?)').join(' OR ');
       const rows = prepare(
-        `${SELECT} WHERE a.rid IN (SELECT x.rid FROM sp_reference x WHERE x.pid = ? AND (${cond})) AND a.type = ? AND a.deleted = 0${accSql}`,
+        `${SELECT} WHERE a.rid IN (SELECT x.rid FROM sp_reference x WHERE x.pid = ? AND (${cond})) AND a.type || '' = ? AND a.deleted + 0 = 0${accSql}`,
       ).all(pidOf(spec.sourceType, spec.param), ...targets.flatMap((t) => [t.type, t.id]), spec.sourceType, ...accParams) as Row[];
       out.push(...rows);
     }
