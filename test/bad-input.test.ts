@@ -1,5 +1,6 @@
 /** End-to-end: every kind of bad input gets a precise 4xx OperationOutcome and changes nothing. */
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { note, patient, practitioner } from './support/fixtures.js';
 import { startTestServer, type TestServer, type FhirResult } from './support/test-server.js';
@@ -142,6 +143,26 @@ describe('bad input', () => {
         `${label}: ${JSON.stringify(r.body.issue)}`,
       );
     }
+  });
+
+  it('a request line Node cannot parse (raw non-ASCII URL) → 400 OperationOutcome, not the framework\'s error shape', async () => {
+    const { port } = new URL(t.base);
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () => {
+        socket.write(Buffer.concat([Buffer.from('GET /fhir/Practitioner?family='), Buffer.from('Jo\u00ebl', 'utf8'), Buffer.from(' HTTP/1.1\r\nHost: x\r\n\r\n')]));
+      });
+      let text = '';
+      socket.on('data', (d) => (text += d.toString('utf8')));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    const [head, body] = raw.split('\r\n\r\n');
+    assert.match(head!, /^HTTP\/1\.1 400 /);
+    assert.match(head!, /content-type: application\/fhir\+json/i);
+    const outcome = JSON.parse(body!);
+    assert.equal(outcome.resourceType, 'OperationOutcome');
+    assert.equal(outcome.issue[0].code, 'structure');
+    assert.match(outcome.issue[0].diagnostics, /percent-encoded/);
   });
 
   it('none of the bad requests above changed anything', async () => {

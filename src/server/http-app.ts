@@ -3,9 +3,10 @@
  * errors) into HTTP. No FHIR logic lives here.
  */
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Duplex } from 'node:stream';
 import type { Engine } from '../engine/engine.js';
 import type { FhirRequest, FhirResponse, HttpMethod } from '../engine/fhir-request.js';
-import { errors, FhirError, toOperationOutcome } from '../fhir/errors.js';
+import { errors, FhirError, issue, toOperationOutcome } from '../fhir/errors.js';
 import type { Config } from './config.js';
 import type { Principal } from '../security/principal.js';
 import { RateLimiter } from './rate-limiter.js';
@@ -90,6 +91,31 @@ function send(reply: FastifyReply, res: FhirResponse, pretty: boolean): FastifyR
   return reply.send(JSON.stringify(body.resource, null, pretty ? 2 : undefined));
 }
 
+/**
+ * Requests Node's HTTP parser rejects before any route runs (e.g. raw non-ASCII bytes in the URL,
+ * oversized headers) still get an OperationOutcome, never the framework's own error shape.
+ */
+function answerMalformedRequest(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+  const outcome = toOperationOutcome([
+    issue(
+      tooLarge ? 'too-costly' : 'structure',
+      tooLarge
+        ? 'The request headers are too large'
+        : 'Malformed HTTP request: the request line or headers could not be parsed (characters outside ASCII in the URL must be percent-encoded)',
+    ),
+  ]);
+  const body = JSON.stringify(outcome);
+  socket.end(
+    `HTTP/1.1 ${tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\n` +
+      `Content-Type: ${FHIR_JSON}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
 export function buildHttpApp(deps: HttpAppDeps): FastifyInstance {
   const { engine, config } = deps;
   const app = Fastify({
@@ -100,6 +126,7 @@ export function buildHttpApp(deps: HttpAppDeps): FastifyInstance {
     trustProxy: config.trustProxy,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    clientErrorHandler: answerMalformedRequest,
   });
 
   app.removeAllContentTypeParsers();

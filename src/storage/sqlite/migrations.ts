@@ -114,6 +114,29 @@ export const migrations: Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    description: 'index rows reached by (rid, pid): per-row checks, sort keys and includes never scan a parameter; dates also by end (ge, gt, sa)',
+    // Without statistics SQLite preferred (pid, value…) over (rid) for "rid = ? AND pid = ?",
+    // scanning every row of the parameter per candidate; (rid, pid) matches both equalities.
+    sql: `
+      DROP INDEX sp_token_rid;
+      CREATE INDEX sp_token_rid_pid ON sp_token (rid, pid);
+      DROP INDEX sp_string_rid;
+      CREATE INDEX sp_string_rid_pid ON sp_string (rid, pid);
+      DROP INDEX sp_date_rid;
+      CREATE INDEX sp_date_rid_pid ON sp_date (rid, pid);
+      CREATE INDEX sp_date_end ON sp_date (pid, end, start, rid);
+      DROP INDEX sp_reference_rid;
+      CREATE INDEX sp_reference_rid_pid ON sp_reference (rid, pid);
+      DROP INDEX sp_number_rid;
+      CREATE INDEX sp_number_rid_pid ON sp_number (rid, pid);
+      DROP INDEX sp_quantity_rid;
+      CREATE INDEX sp_quantity_rid_pid ON sp_quantity (rid, pid);
+      DROP INDEX sp_uri_rid;
+      CREATE INDEX sp_uri_rid_pid ON sp_uri (rid, pid);
+    `,
+  },
 ];
 
 /** Applies the migrations not yet recorded in `schema_migrations`. Returns the versions applied. */

@@ -54,9 +54,11 @@ function tokenValue(v: TokenValue, x: string): Sql {
 function dateValue(v: DateValue, s: string, e: string): Sql {
   const { start: qs, end: qe } = v;
   const within = `(${s} >= ? AND ${e} <= ?)`;
+  // The redundant bounds (implied since start <= end) give the (pid, start) and (pid, end)
+  // indexes a range to scan; without them an OR reads every date of the parameter.
   switch (v.prefix) {
     case 'eq':
-      return { sql: within, params: [qs, qe] };
+      return { sql: `(${s} >= ? AND ${s} <= ? AND ${e} <= ?)`, params: [qs, qe, qe] };
     case 'ne':
       return { sql: `NOT ${within}`, params: [qs, qe] };
     case 'gt':
@@ -64,9 +66,9 @@ function dateValue(v: DateValue, s: string, e: string): Sql {
     case 'lt':
       return { sql: `${s} < ?`, params: [qs] };
     case 'ge':
-      return { sql: `(${e} > ? OR ${within})`, params: [qe, qs, qe] };
+      return { sql: `(${e} >= ? AND (${e} > ? OR ${within}))`, params: [qs, qe, qs, qe] };
     case 'le':
-      return { sql: `(${s} < ? OR ${within})`, params: [qs, qs, qe] };
+      return { sql: `(${s} <= ? AND (${s} < ? OR ${within}))`, params: [qe, qs, qs, qe] };
     case 'sa':
       return { sql: `${s} > ?`, params: [qe] };
     case 'eb':
@@ -173,26 +175,38 @@ export function createFilterCompiler(pidOf: PidOf, accessFor: AccessFor = () => 
       case 'missing': {
         const kind = f.paramType;
         const x = nextAlias();
-        const exists = `EXISTS (SELECT 1 FROM ${TABLE[kind] ?? 'sp_token'} ${x} WHERE ${x}.rid = ${a}.rid AND ${x}.pid = ?)`;
+        const exists = `EXISTS (SELECT 1 FROM ${TABLE[kind] ?? 'sp_token'} ${x} WHERE ${x}.rid = ${a}.rid AND ${x}.pid + 0 = ?)`;
         return { sql: f.missing ? `NOT ${exists}` : exists, params: [pidOf(type, f.param)] };
       }
       case 'chain': {
         const x = nextAlias();
-        const parts = f.targets.map((t) => {
+        const pid = pidOf(type, f.param);
+        // One condition per target type: "the reference points at a matching target of that type".
+        const target = (t: (typeof f.targets)[number], ref: string): Sql => {
           const ta = nextAlias();
           const inner = compile(t.filter, t.type, ta, 'driver');
           // Hidden targets must not make anything match: the access predicate applies inside chains.
           const acc = accessFor(ta);
           return {
-            sql: `(${x}.target_type = ? AND ${x}.target_id IN (SELECT ${ta}.id FROM resources ${ta} WHERE ${inner.sql} AND ${NOT_INDEXED_TYPE(ta)} AND ${ta}.deleted + 0 = 0${acc ? ` AND ${acc.sql}` : ''}))`,
+            sql: `${ref}.target_type = ? AND ${ref}.target_id IN (SELECT ${ta}.id FROM resources ${ta} WHERE ${inner.sql} AND ${NOT_INDEXED_TYPE(ta)} AND ${ta}.deleted + 0 = 0${acc ? ` AND ${acc.sql}` : ''})`,
             params: [t.type, ...inner.params, t.type, ...(acc?.params ?? [])],
           };
-        });
-        const cond = or(parts);
-        const pid = pidOf(type, f.param);
-        return form === 'driver'
-          ? { sql: `${a}.rid IN (SELECT ${x}.rid FROM sp_reference ${x} WHERE ${x}.pid = ? AND ${cond.sql})`, params: [pid, ...cond.params] }
-          : { sql: `EXISTS (SELECT 1 FROM sp_reference ${x} WHERE ${x}.rid = ${a}.rid AND ${x}.pid = ? AND ${cond.sql})`, params: [pid, ...cond.params] };
+        };
+        if (form === 'driver') {
+          // A UNION ALL of per-type lookups, each on the (pid, target_id, target_type) index; an
+          // OR inside one lookup would make the planner read every reference of the parameter.
+          const branches = f.targets.map((t, i) => {
+            const ref = `${x}_${i}`;
+            const c = target(t, ref);
+            return { sql: `SELECT ${ref}.rid FROM sp_reference ${ref} WHERE ${ref}.pid = ? AND ${c.sql}`, params: [pid, ...c.params] };
+          });
+          return { sql: `${a}.rid IN (${branches.map((b) => b.sql).join(' UNION ALL ')})`, params: branches.flatMap((b) => b.params) };
+        }
+        const cond = or(f.targets.map((t) => {
+          const c = target(t, x);
+          return { sql: `(${c.sql})`, params: c.params };
+        }));
+        return { sql: `EXISTS (SELECT 1 FROM sp_reference ${x} WHERE ${x}.rid = ${a}.rid AND ${x}.pid + 0 = ? AND ${cond.sql})`, params: [pid, ...cond.params] };
       }
       default: {
         const x = nextAlias();
@@ -200,11 +214,11 @@ export function createFilterCompiler(pidOf: PidOf, accessFor: AccessFor = () => 
         const cond = rowCondition(f, x)!;
         const pid = pidOf(type, f.param);
         if (f.kind === 'token' && f.negate) {
-          return { sql: `NOT EXISTS (SELECT 1 FROM ${table} ${x} WHERE ${x}.rid = ${a}.rid AND ${x}.pid = ? AND ${cond.sql})`, params: [pid, ...cond.params] };
+          return { sql: `NOT EXISTS (SELECT 1 FROM ${table} ${x} WHERE ${x}.rid = ${a}.rid AND ${x}.pid + 0 = ? AND ${cond.sql})`, params: [pid, ...cond.params] };
         }
         return form === 'driver'
           ? { sql: `${a}.rid IN (SELECT ${x}.rid FROM ${table} ${x} WHERE ${x}.pid = ? AND ${cond.sql})`, params: [pid, ...cond.params] }
-          : { sql: `EXISTS (SELECT 1 FROM ${table} ${x} WHERE ${x}.rid = ${a}.rid AND ${x}.pid = ? AND ${cond.sql})`, params: [pid, ...cond.params] };
+          : { sql: `EXISTS (SELECT 1 FROM ${table} ${x} WHERE ${x}.rid = ${a}.rid AND ${x}.pid + 0 = ? AND ${cond.sql})`, params: [pid, ...cond.params] };
       }
     }
   };

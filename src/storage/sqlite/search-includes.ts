@@ -46,7 +46,7 @@ export function includeResources(
       const params: unknown[] = [...rids];
       let sql = `SELECT DISTINCT x.target_type, x.target_id FROM sp_reference x WHERE x.rid IN (${marks}) AND x.target_id IS NOT NULL AND x.target_type IS NOT NULL`;
       if (spec.param !== '*') {
-        sql += ' AND x.pid = ?';
+        sql += ' AND x.pid + 0 = ?';
         params.push(pidOf(spec.sourceType, spec.param));
       }
       if (spec.targetType !== null) {
@@ -68,10 +68,14 @@ export function includeResources(
     for (const spec of specs) {
       const targets = sources.filter((s) => spec.targetType === null || s.type === spec.targetType);
       if (targets.length === 0) continue;
-      const cond = targets.map(() => '(x.target_type = ? AND x.target_id = ?)').join(' OR ');
-      const rows = prepare(
-        `${SELECT} WHERE a.rid IN (SELECT x.rid FROM sp_reference x WHERE x.pid = ? AND (${cond})) AND a.type || '' = ? AND a.deleted + 0 = 0${accSql}`,
-      ).all(pidOf(spec.sourceType, spec.param), ...targets.flatMap((t) => [t.type, t.id]), spec.sourceType, ...accParams) as Row[];
+      // One indexed lookup per target (an OR of them would read every reference of the parameter).
+      const lookups = targets.map(() => 'SELECT x.rid FROM sp_reference x WHERE x.pid = ? AND x.target_id = ? AND x.target_type = ?').join(' UNION ALL ');
+      const pid = pidOf(spec.sourceType, spec.param);
+      const rows = prepare(`${SELECT} WHERE a.rid IN (${lookups}) AND a.type || '' = ? AND a.deleted + 0 = 0${accSql}`).all(
+        ...targets.flatMap((t) => [pid, t.id, t.type]),
+        spec.sourceType,
+        ...accParams,
+      ) as Row[];
       out.push(...rows);
     }
     return add(out);

@@ -20,7 +20,7 @@ export function sortExpressions(keys: SortKey[], type: string, a: string, pidOf:
     switch (k.type) {
       case 'date':
         return {
-          sql: `coalesce((SELECT ${agg}(s.start) FROM sp_date s WHERE s.rid = ${a}.rid AND s.pid = ?), ?)`,
+          sql: `coalesce((SELECT ${agg}(s.start) FROM sp_date s WHERE s.rid = ${a}.rid AND s.pid + 0 = ?), ?)`,
           params: [pid, k.descending ? MIN_INT : MAX_INT],
           descending: k.descending,
         };
@@ -28,20 +28,20 @@ export function sortExpressions(keys: SortKey[], type: string, a: string, pidOf:
       case 'quantity': {
         const table = k.type === 'number' ? 'sp_number' : 'sp_quantity';
         return {
-          sql: `coalesce((SELECT ${agg}(s.low) FROM ${table} s WHERE s.rid = ${a}.rid AND s.pid = ?), ?)`,
+          sql: `coalesce((SELECT ${agg}(s.low) FROM ${table} s WHERE s.rid = ${a}.rid AND s.pid + 0 = ?), ?)`,
           params: [pid, k.descending ? MIN_INT : MAX_INT],
           descending: k.descending,
         };
       }
       case 'string':
         return {
-          sql: `coalesce((SELECT ${agg}(s.norm) FROM sp_string s WHERE s.rid = ${a}.rid AND s.pid = ?), ?)`,
+          sql: `coalesce((SELECT ${agg}(s.norm) FROM sp_string s WHERE s.rid = ${a}.rid AND s.pid + 0 = ?), ?)`,
           params: [pid, k.descending ? '' : TEXT_MAX],
           descending: k.descending,
         };
       default:
         return {
-          sql: `coalesce((SELECT ${agg}(s.code) FROM sp_token s WHERE s.rid = ${a}.rid AND s.pid = ?), ?)`,
+          sql: `coalesce((SELECT ${agg}(s.code) FROM sp_token s WHERE s.rid = ${a}.rid AND s.pid + 0 = ?), ?)`,
           params: [pid, k.descending ? '' : TEXT_MAX],
           descending: k.descending,
         };
