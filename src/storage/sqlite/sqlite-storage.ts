@@ -45,6 +45,7 @@ export class SqliteStorage extends SqliteReads implements Storage {
     writeDb.pragma(`cache_size = ${cachePages}`);
     writeDb.pragma('busy_timeout = 5000');
     writeDb.pragma('foreign_keys = OFF');
+    writeDb.pragma('wal_autocheckpoint = 16384');
     migrate(writeDb);
     const readDb = new Database(options.file, { readonly: true });
     readDb.pragma(`cache_size = ${cachePages}`);

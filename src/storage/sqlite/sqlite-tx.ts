@@ -68,13 +68,15 @@ export class SqliteTx extends SqliteReads implements StorageTx {
   }
 
   async writeVersion(w: VersionWrite): Promise<void> {
-    const rid = this.ridOf(w.type, w.id) ?? Number(this.insertResource.run(w.type, w.id, w.version, w.lastUpdated).lastInsertRowid);
+    const existing = this.ridOf(w.type, w.id);
+    const rid = existing ?? Number(this.insertResource.run(w.type, w.id, w.version, w.lastUpdated).lastInsertRowid);
     const hid = Number(this.insertHistory.run(rid, w.type, w.version, w.lastUpdated, w.method, w.json, w.labelMask).lastInsertRowid);
     const owner = w.owner ? (this.ridOf(w.owner.targetType, w.owner.targetId) ?? null) : null;
     this.updateResource.run(w.version, w.lastUpdated, 0, hid, w.patientId, w.labelMask, owner, rid);
-    this.index.clear(rid);
+    // A new row has no index rows or circle entries yet: nothing to clear.
+    if (existing !== undefined) this.index.clear(rid);
     this.index.write(rid, w.type, w.index, w.links);
-    this.writeCircle(rid, w.memberships);
+    if (existing !== undefined || w.memberships.length > 0) this.writeCircle(rid, w.memberships);
   }
 
   async writeBlob(type: string, id: string, version: number, data: Buffer): Promise<void> {
