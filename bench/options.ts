@@ -22,9 +22,11 @@ export interface BenchOptions {
   /** `Authorization` header sent to both servers; default: a system token minted by ours' development issuer. */
   authorization: string | undefined;
   outDir: string;
+  /** Run the search scenarios on ours alone, on this existing data directory (`npm run seed`). */
+  seededDir: string | undefined;
 }
 
-const USAGE = `usage: npm run bench -- [--quick] [--scenario name] [--seconds n] [--rounds n] [--connections n] [--million] [--authorization "Bearer …"] [--out dir]`;
+const USAGE = `usage: npm run bench -- [--quick] [--scenario name] [--seconds n] [--rounds n] [--connections n] [--million] [--authorization "Bearer …"] [--out dir] [--seeded dataDir]`;
 
 export function parseOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
@@ -40,6 +42,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       'max-request-seconds': { type: 'string' },
       authorization: { type: 'string' },
       out: { type: 'string', default: 'bench/results' },
+      seeded: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -66,5 +69,6 @@ export function parseOptions(argv: string[]): BenchOptions {
     maxRequestSeconds: num(values['max-request-seconds'], quick ? 10 : 30, 'max-request-seconds'),
     authorization: values.authorization ?? process.env.CDL_BENCH_AUTHORIZATION,
     outDir: values.out ?? 'bench/results',
+    seededDir: values.seeded,
   };
 }

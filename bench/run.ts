@@ -18,6 +18,7 @@ import { markdownTable } from './report/markdown.js';
 import type { BenchRun, LoadingTime, ScenarioResult } from './report/results.js';
 import { writeResults } from './report/write.js';
 import { allScenarios } from './scenarios/index.js';
+import { runSeeded } from './seeded.js';
 import { prepareServerData, UPDATE_POOL } from './scenarios/server-data.js';
 import type { Scenario, ServerData } from './scenarios/types.js';
 import { startOurs, startPeer, type ServerName } from './servers.js';
@@ -76,6 +77,11 @@ async function main(): Promise<void> {
   const settings: MeasureSettings = { seconds: o.seconds, rounds: o.rounds, warmupSeconds: o.warmupSeconds, connections: o.connections, maxRequestSeconds: o.maxRequestSeconds };
   const results: ScenarioResult[] = [];
   const loading: LoadingTime[] = [];
+  if (o.seededDir) {
+    const seeded = await runSeeded(o.seededDir, settings);
+    results.push(...seeded.results);
+    return report(o, startedAt, results, loading, { dataDir: o.seededDir, notes: seeded.notes, coldStartMs: seeded.coldStartMs, queries: seeded.queries }, 'seeded');
+  }
   log(`bench: ${o.quick ? 'quick, ' : ''}${o.rounds} rounds × ${o.seconds} s, ${o.connections} connections, datasets ${o.sizes.join(' / ')}${o.oursOnlySize ? ` (+${o.oursOnlySize} ours only)` : ''}`);
 
   const crud = selected.filter((s) => s.phase === 'crud');
@@ -140,6 +146,10 @@ async function main(): Promise<void> {
     });
   }
 
+  report(o, startedAt, results, loading, undefined, o.scenario);
+}
+
+function report(o: BenchOptions, startedAt: Date, results: ScenarioResult[], loading: LoadingTime[], seeded: BenchRun['seeded'], name: string | undefined): void {
   const now = new Date();
   const run: BenchRun = {
     date: startedAt.toISOString().slice(0, 10),
@@ -163,8 +173,9 @@ async function main(): Promise<void> {
     },
     loading,
     scenarios: results,
+    ...(seeded ? { seeded } : {}),
   };
-  const files = writeResults(run, o.outDir, o.scenario);
+  const files = writeResults(run, o.outDir, name);
   console.log(markdownTable(run));
   log(`\nwritten: ${files.join(', ')}`);
 }

@@ -43,7 +43,7 @@ function authHeaders(authorization: string | undefined): Record<string, string> 
 const TOKEN_CLI = fileURLToPath(new URL('../src/cli/token.js', import.meta.url));
 
 /** A system-client token of the server's embedded development issuer (the bench token). */
-async function mintBenchToken(dataDir: string): Promise<string> {
+export async function mintBenchToken(dataDir: string): Promise<string> {
   const { stdout } = await promisify(execFile)(process.execPath, [TOKEN_CLI, '--data-dir', dataDir, '--client-id', 'bench', '--scope', 'system/*.cruds', '--expires', String(6 * 3600)], {
     env: { ...process.env, CDL_AUTH_ISSUER: '' },
   });

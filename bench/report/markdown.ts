@@ -65,6 +65,15 @@ export function markdownTable(run: BenchRun): string {
     '| scenario | notes | req/s ours | req/s peer | ours/peer | p50 ms ours / peer | p95 ms ours / peer | p99 ms ours / peer | errors ours / peer | RSS MiB ours / peer | page ours / peer |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
+  if (run.seeded) {
+    lines.splice(
+      3,
+      0,
+      `Ours alone on an existing data directory filled by \`npm run seed\` (${run.seeded.notes} notes, \`--seeded ${run.seeded.dataDir}\`): ` +
+        `cold start to the first answered search ${run.seeded.coldStartMs} ms. Queries: ${run.seeded.queries.map((x) => `\`${x}\``).join(', ')}.`,
+      '',
+    );
+  }
   for (const r of run.scenarios) {
     const o = r.ours;
     const p = r.peer;

@@ -50,5 +50,7 @@ export interface BenchRun {
   };
   servers: { ours: string; peer: string };
   loading: LoadingTime[];
+  /** `--seeded` runs: the data directory's dataset, cold start and the queries as sent. */
+  seeded?: { dataDir: string; notes: number; coldStartMs: number; queries: string[] };
   scenarios: ScenarioResult[];
 }
