@@ -80,6 +80,16 @@ export interface HistoryEntry extends StoredVersion {
 /** Keyset position of a search page: the sort values of the last match, then its storage key. */
 export type SearchPosition = Array<string | number>;
 
+export interface TransactionOptions {
+  /**
+   * false: the commit may be acknowledged before it reaches stable storage (SQLite
+   * synchronous=NORMAL in WAL mode, PostgreSQL synchronous_commit=off). It survives a crash of
+   * the server process, not a power loss or an operating-system crash, and a later durable commit
+   * makes it durable too. For the background audit log only; default true.
+   */
+  durable?: boolean;
+}
+
 export interface SearchQuery {
   request: SearchRequest;
   /** Continue after this position (from the previous page's `next`). */
@@ -162,7 +172,7 @@ export interface Storage extends StorageReader {
    * Runs `fn` atomically: all its writes commit together and are durable when the returned
    * promise resolves, or none are applied when it rejects. `fn` must only await storage calls.
    */
-  transaction<T>(fn: (tx: StorageTx) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: StorageTx) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /** Health probe for /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -69,7 +69,7 @@ export class Auditor {
             head = chainHash(head, json);
             await tx.appendAuditChain(id, head);
           }
-        });
+        }, { durable: false });
       }
     } catch (e) {
       this.log.error({ err: { type: (e as Error).name, message: (e as Error).message } }, 'audit write failed');

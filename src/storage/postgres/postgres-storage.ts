@@ -7,7 +7,7 @@
  * WAL flushes of concurrent commits by itself.
  */
 import type pg from 'pg';
-import type { AuditChainLink, HistoryEntry, Storage, StorageTx } from '../../engine/storage-port.js';
+import type { AuditChainLink, HistoryEntry, Storage, StorageTx, TransactionOptions } from '../../engine/storage-port.js';
 import { StorageUnavailableError, translateError, unavailableReason } from './errors.js';
 import { migrate } from './migrations.js';
 import { ParamIds } from './param-ids.js';
@@ -102,10 +102,10 @@ export class PostgresStorage extends PgReads implements Storage {
     }
   }
 
-  transaction<T>(fn: (tx: StorageTx) => Promise<T>): Promise<T> {
+  transaction<T>(fn: (tx: StorageTx) => Promise<T>, options?: TransactionOptions): Promise<T> {
     const overlay = new Map<string, number>();
     return this.onConnection(
-      'BEGIN',
+      options?.durable === false ? 'BEGIN; SET LOCAL synchronous_commit = off' : 'BEGIN',
       (query) => fn(new PgTx(query, this.params, overlay, this.schema)),
       () => this.params.merge(overlay),
     );

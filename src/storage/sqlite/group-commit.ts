@@ -7,6 +7,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 
 interface Unit {
   fn: () => Promise<unknown>;
+  durable: boolean;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
@@ -25,10 +26,19 @@ export class GroupCommit {
   private readonly rollbackTo: BetterSqlite3.Statement;
   private idleWaiters: Array<() => void> = [];
 
+  /** SQLite applies PRAGMA setters while compiling them: they are executed afresh, never prepared. */
+  private readonly relaxSync: string | undefined;
+  private readonly restoreSync: string | undefined;
+
+  /** `synchronous`: the connection's configured PRAGMA synchronous (restored after relaxed batches). */
   constructor(
     private readonly db: BetterSqlite3.Database,
     private readonly maxBatch: number,
+    synchronous: string = 'FULL',
   ) {
+    const strict = synchronous === 'FULL' || synchronous === 'EXTRA';
+    this.relaxSync = strict ? 'PRAGMA synchronous = NORMAL' : undefined;
+    this.restoreSync = strict ? `PRAGMA synchronous = ${synchronous}` : undefined;
     this.begin = db.prepare('BEGIN IMMEDIATE');
     this.commit = db.prepare('COMMIT');
     this.rollback = db.prepare('ROLLBACK');
@@ -37,9 +47,10 @@ export class GroupCommit {
     this.rollbackTo = db.prepare('ROLLBACK TO unit');
   }
 
-  run<T>(fn: () => Promise<T>): Promise<T> {
+  /** Queues a unit; `durable: false` units alone in a batch commit without waiting for fsync. */
+  run<T>(fn: () => Promise<T>, durable = true): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+      this.queue.push({ fn, durable, resolve: resolve as (v: unknown) => void, reject });
       this.schedule();
     });
   }
@@ -62,7 +73,11 @@ export class GroupCommit {
     const batch = this.queue.splice(0, this.maxBatch);
     const outcomes: Outcome[] = [];
     let commitError: unknown;
+    // WAL frames are written at every commit: a relaxed commit survives a process crash, and the
+    // next durable commit's fsync covers it.
+    const relaxed = this.relaxSync !== undefined && batch.every((u) => !u.durable);
     try {
+      if (relaxed) this.db.exec(this.relaxSync!);
       this.begin.run();
       for (const unit of batch) {
         this.savepoint.run();
@@ -81,6 +96,7 @@ export class GroupCommit {
       commitError = error;
       if (this.db.inTransaction) this.rollback.run();
     }
+    if (relaxed) this.db.exec(this.restoreSync!);
     this.running = false;
     batch.forEach((unit, i) => {
       const o = outcomes[i];

@@ -4,7 +4,7 @@
  */
 import Database from 'better-sqlite3';
 import type BetterSqlite3 from 'better-sqlite3';
-import type { AuditChainLink, HistoryEntry, Storage, StorageTx } from '../../engine/storage-port.js';
+import type { AuditChainLink, HistoryEntry, Storage, StorageTx, TransactionOptions } from '../../engine/storage-port.js';
 import { GroupCommit } from './group-commit.js';
 import { ParamIds } from './index-writer.js';
 import { migrate } from './migrations.js';
@@ -30,11 +30,11 @@ export class SqliteStorage extends SqliteReads implements Storage {
   private readonly group: GroupCommit;
   private closed = false;
 
-  private constructor(readDb: BetterSqlite3.Database, writeDb: BetterSqlite3.Database, params: ParamIds, writeParams: ParamIds, maxBatch: number) {
+  private constructor(readDb: BetterSqlite3.Database, writeDb: BetterSqlite3.Database, params: ParamIds, writeParams: ParamIds, maxBatch: number, synchronous: string) {
     super(readDb, params);
     this.writeDb = writeDb;
     this.tx = new SqliteTx(writeDb, writeParams);
-    this.group = new GroupCommit(writeDb, maxBatch);
+    this.group = new GroupCommit(writeDb, maxBatch, synchronous);
   }
 
   static open(options: SqliteOptions): SqliteStorage {
@@ -50,12 +50,12 @@ export class SqliteStorage extends SqliteReads implements Storage {
     const readDb = new Database(options.file, { readonly: true });
     readDb.pragma(`cache_size = ${cachePages}`);
     readDb.pragma('busy_timeout = 5000');
-    return new SqliteStorage(readDb, writeDb, new ParamIds(readDb), new ParamIds(writeDb), options.maxBatch ?? 256);
+    return new SqliteStorage(readDb, writeDb, new ParamIds(readDb), new ParamIds(writeDb), options.maxBatch ?? 256, options.synchronous ?? 'FULL');
   }
 
-  transaction<T>(fn: (tx: StorageTx) => Promise<T>): Promise<T> {
+  transaction<T>(fn: (tx: StorageTx) => Promise<T>, options?: TransactionOptions): Promise<T> {
     if (this.closed) return Promise.reject(new Error('storage is closed'));
-    return this.group.run(() => fn(this.tx));
+    return this.group.run(() => fn(this.tx), options?.durable ?? true);
   }
 
   async auditChain(afterSeq: number, limit: number): Promise<AuditChainLink[]> {
