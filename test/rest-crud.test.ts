@@ -19,7 +19,7 @@ describe('REST interactions', () => {
   it('creates an actor with a server-assigned UUID, version 1, ETag, Location and Last-Modified', async () => {
     const r = await t.request('POST', '/Patient', { ...patient('223456789012345'), id: 'client-chosen' });
     assert.equal(r.status, 201);
-    assert.match(r.body.id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    assert.match(r.body.id, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/, "a UUID version 7 (time-ordered)");
     assert.notEqual(r.body.id, 'client-chosen');
     assert.equal(r.body.meta.versionId, '1');
     assert.match(r.body.meta.lastUpdated, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);

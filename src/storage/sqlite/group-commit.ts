@@ -1,9 +1,11 @@
 /**
  * Group commit for a single SQLite write connection: units of work queued during one turn of the
  * event loop run in one database transaction (each inside its own savepoint, so a failing unit
- * rolls back alone) and share one durable COMMIT. A unit's promise settles only after the commit.
+ * rolls back alone) and share one COMMIT. A unit's promise settles only after the commit and, for
+ * a durable unit, after the write-ahead log holding it is on stable storage.
  */
 import type BetterSqlite3 from 'better-sqlite3';
+import type { WalSync } from './wal-sync.js';
 
 interface Unit {
   fn: () => Promise<unknown>;
@@ -25,20 +27,19 @@ export class GroupCommit {
   private readonly release: BetterSqlite3.Statement;
   private readonly rollbackTo: BetterSqlite3.Statement;
   private idleWaiters: Array<() => void> = [];
+  /** WAL syncs in flight (settled promises: drain waits for them). */
+  private readonly syncs = new Set<Promise<void>>();
 
-  /** SQLite applies PRAGMA setters while compiling them: they are executed afresh, never prepared. */
-  private readonly relaxSync: string | undefined;
-  private readonly restoreSync: string | undefined;
-
-  /** `synchronous`: the connection's configured PRAGMA synchronous (restored after relaxed batches). */
+  /**
+   * `walSync`: when given, the connection commits with synchronous=NORMAL and a durable unit
+   * settles only after the WAL is synced (off the event loop); meanwhile the next batch may
+   * already run. Without it, COMMIT itself is as durable as the connection's PRAGMA synchronous.
+   */
   constructor(
     private readonly db: BetterSqlite3.Database,
     private readonly maxBatch: number,
-    synchronous: string = 'FULL',
+    private readonly walSync?: WalSync,
   ) {
-    const strict = synchronous === 'FULL' || synchronous === 'EXTRA';
-    this.relaxSync = strict ? 'PRAGMA synchronous = NORMAL' : undefined;
-    this.restoreSync = strict ? `PRAGMA synchronous = ${synchronous}` : undefined;
     this.begin = db.prepare('BEGIN IMMEDIATE');
     this.commit = db.prepare('COMMIT');
     this.rollback = db.prepare('ROLLBACK');
@@ -47,7 +48,7 @@ export class GroupCommit {
     this.rollbackTo = db.prepare('ROLLBACK TO unit');
   }
 
-  /** Queues a unit; `durable: false` units alone in a batch commit without waiting for fsync. */
+  /** Queues a unit; a `durable: false` unit settles as soon as its batch is committed, before any WAL sync. */
   run<T>(fn: () => Promise<T>, durable = true): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ fn, durable, resolve: resolve as (v: unknown) => void, reject });
@@ -56,9 +57,9 @@ export class GroupCommit {
   }
 
   /** Resolves once every queued unit has been committed or rejected. */
-  drain(): Promise<void> {
-    if (!this.running && !this.scheduled && this.queue.length === 0) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  async drain(): Promise<void> {
+    if (this.running || this.scheduled || this.queue.length > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    await Promise.all([...this.syncs]);
   }
 
   private schedule(): void {
@@ -73,11 +74,7 @@ export class GroupCommit {
     const batch = this.queue.splice(0, this.maxBatch);
     const outcomes: Outcome[] = [];
     let commitError: unknown;
-    // WAL frames are written at every commit: a relaxed commit survives a process crash, and the
-    // next durable commit's fsync covers it.
-    const relaxed = this.relaxSync !== undefined && batch.every((u) => !u.durable);
     try {
-      if (relaxed) this.db.exec(this.relaxSync!);
       this.begin.run();
       for (const unit of batch) {
         this.savepoint.run();
@@ -96,13 +93,15 @@ export class GroupCommit {
       commitError = error;
       if (this.db.inTransaction) this.rollback.run();
     }
-    if (relaxed) this.db.exec(this.restoreSync!);
     this.running = false;
+    const needsSync = commitError === undefined && this.walSync !== undefined && batch.some((u, i) => u.durable && outcomes[i]?.ok);
+    const synced = needsSync ? this.track(this.walSync!.sync()) : undefined;
     batch.forEach((unit, i) => {
       const o = outcomes[i];
       if (commitError !== undefined) unit.reject(commitError);
-      else if (o?.ok) unit.resolve(o.value);
-      else unit.reject(o?.error);
+      else if (!o?.ok) unit.reject(o?.error);
+      else if (synced && unit.durable) synced.then(() => unit.resolve(o.value), (e: unknown) => unit.reject(e));
+      else unit.resolve(o.value);
     });
     if (this.queue.length > 0) this.schedule();
     else {
@@ -110,5 +109,15 @@ export class GroupCommit {
       this.idleWaiters = [];
       for (const w of waiters) w();
     }
+  }
+
+  private track(sync: Promise<void>): Promise<void> {
+    const settled = sync.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.syncs.add(settled);
+    void settled.then(() => this.syncs.delete(settled));
+    return sync;
   }
 }
