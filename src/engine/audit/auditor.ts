@@ -52,6 +52,7 @@ export class Auditor {
             const id = newId();
             event.id = id;
             const json = finalizeJson(event, 1, stamp);
+            event.meta = { versionId: '1', lastUpdated: stamp };
             const c = compartmentOf(event);
             await tx.writeVersion({
               type: 'AuditEvent',
@@ -60,7 +61,7 @@ export class Auditor {
               lastUpdated,
               method: 'POST',
               json,
-              index: this.indexer.extract(JSON.parse(json) as Record<string, unknown>),
+              index: this.indexer.extract(event),
               links: [],
               patientId: c.patientId,
               labelMask: 0,

@@ -9,6 +9,7 @@ export class SqliteTx extends SqliteReads implements StorageTx {
   private readonly rid: BetterSqlite3.Statement;
   private readonly insertResource: BetterSqlite3.Statement;
   private readonly updateResource: BetterSqlite3.Statement;
+  private readonly setHid: BetterSqlite3.Statement;
   private readonly insertHistory: BetterSqlite3.Statement;
   private readonly insertBlob: BetterSqlite3.Statement;
   private readonly versionHid: BetterSqlite3.Statement;
@@ -21,7 +22,10 @@ export class SqliteTx extends SqliteReads implements StorageTx {
   constructor(db: BetterSqlite3.Database, params: ParamIds) {
     super(db, params);
     this.rid = db.prepare('SELECT rid FROM resources WHERE type = ? AND id = ?').pluck();
-    this.insertResource = db.prepare('INSERT INTO resources (type, id, version, last_updated, deleted, hid) VALUES (?, ?, ?, ?, 0, 0)');
+    this.insertResource = db.prepare(
+      'INSERT INTO resources (type, id, version, last_updated, deleted, hid, patient_id, label_mask, owner_rid) VALUES (?, ?, ?, ?, 0, 0, ?, ?, ?)',
+    );
+    this.setHid = db.prepare('UPDATE resources SET hid = ? WHERE rid = ?');
     this.updateResource = db.prepare(
       'UPDATE resources SET version = ?, last_updated = ?, deleted = ?, hid = ?, patient_id = ?, label_mask = ?, owner_rid = ? WHERE rid = ?',
     );
@@ -69,14 +73,22 @@ export class SqliteTx extends SqliteReads implements StorageTx {
 
   async writeVersion(w: VersionWrite): Promise<void> {
     const existing = this.ridOf(w.type, w.id);
-    const rid = existing ?? Number(this.insertResource.run(w.type, w.id, w.version, w.lastUpdated).lastInsertRowid);
-    const hid = Number(this.insertHistory.run(rid, w.type, w.version, w.lastUpdated, w.method, w.json, w.labelMask).lastInsertRowid);
     const owner = w.owner ? (this.ridOf(w.owner.targetType, w.owner.targetId) ?? null) : null;
-    this.updateResource.run(w.version, w.lastUpdated, 0, hid, w.patientId, w.labelMask, owner, rid);
-    // A new row has no index rows or circle entries yet: nothing to clear.
-    if (existing !== undefined) this.index.clear(rid);
-    this.index.write(rid, w.type, w.index, w.links);
-    if (existing !== undefined || w.memberships.length > 0) this.writeCircle(rid, w.memberships);
+    if (existing === undefined) {
+      // A new row gets its indexed columns at once (an UPDATE of them would rewrite its index
+      // entries), then the id of its history row; it has no index rows or circle entries to clear.
+      const rid = Number(this.insertResource.run(w.type, w.id, w.version, w.lastUpdated, w.patientId, w.labelMask, owner).lastInsertRowid);
+      const hid = Number(this.insertHistory.run(rid, w.type, w.version, w.lastUpdated, w.method, w.json, w.labelMask).lastInsertRowid);
+      this.setHid.run(hid, rid);
+      this.index.write(rid, w.type, w.index, w.links);
+      if (w.memberships.length > 0) this.writeCircle(rid, w.memberships);
+      return;
+    }
+    const hid = Number(this.insertHistory.run(existing, w.type, w.version, w.lastUpdated, w.method, w.json, w.labelMask).lastInsertRowid);
+    this.updateResource.run(w.version, w.lastUpdated, 0, hid, w.patientId, w.labelMask, owner, existing);
+    this.index.clear(existing);
+    this.index.write(existing, w.type, w.index, w.links);
+    this.writeCircle(existing, w.memberships);
   }
 
   async writeBlob(type: string, id: string, version: number, data: Buffer): Promise<void> {
