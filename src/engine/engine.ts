@@ -89,7 +89,7 @@ export class Engine {
     } catch {
       op = undefined;
     }
-    this.auditor.record(auditEventsFor(op, req, error, undefined, clientAddress, instant(this.deps.clock())));
+    if (this.auditor.enabled) this.auditor.record(auditEventsFor(op, req, error, undefined, clientAddress, instant(this.deps.clock())));
   }
 
   private async handleWith(req: FhirRequest, ctx: RequestContext): Promise<FhirResponse> {
@@ -103,7 +103,7 @@ export class Engine {
       outcome = e;
       throw e;
     } finally {
-      if (op?.kind !== 'capabilities') {
+      if (op?.kind !== 'capabilities' && this.auditor.enabled) {
         this.auditor.record(auditEventsFor(op, req, outcome, ctx.auth.caller, ctx.clientAddress, instant(this.deps.clock())));
       }
     }

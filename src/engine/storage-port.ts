@@ -173,6 +173,12 @@ export interface Storage extends StorageReader {
    * promise resolves, or none are applied when it rejects. `fn` must only await storage calls.
    */
   transaction<T>(fn: (tx: StorageTx) => Promise<T>, options?: TransactionOptions): Promise<T>;
+  /**
+   * Stores server-written AuditEvents (version 1) and links each into the audit chain after the
+   * current head, in order (`appendChained`), atomically and without waiting for stable storage
+   * (`durable: false`). An adapter may do the work off the event loop.
+   */
+  appendAuditEvents(events: VersionWrite[]): Promise<void>;
   /** Health probe for /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -3,14 +3,13 @@
  * link's hash is sha256(previous hash + the event's stored JSON). Audit writes never delay or
  * fail the request they describe; a failure to write is logged (without patient data).
  */
-import { createHash } from 'node:crypto';
 import type { ResourceIndexer } from '../engine-deps.js';
 import { newId, instant } from '../resource-ids.js';
-import type { Storage } from '../storage-port.js';
+import type { Storage, VersionWrite } from '../storage-port.js';
 import { compartmentOf } from '../access/compartment.js';
 import { finalizeJson } from '../write/prepare.js';
 
-export const chainHash = (previous: string, json: string): string => createHash('sha256').update(previous).update('\n').update(json).digest('hex');
+export { chainHash } from './audit-chain.js';
 
 export interface AuditLogger {
   error(obj: object, msg: string): void;
@@ -25,7 +24,8 @@ export class Auditor {
     private readonly indexer: ResourceIndexer,
     private readonly clock: () => number,
     private readonly log: AuditLogger,
-    private readonly enabled = true,
+    /** False: nothing is recorded (CDL_AUDIT=false, benchmark comparisons only). */
+    readonly enabled = true,
   ) {}
 
   /** Queues AuditEvents (not yet stored) for writing. */
@@ -44,33 +44,28 @@ export class Auditor {
     try {
       while (this.pending.length > 0) {
         const batch = this.pending.splice(0, 500);
-        await this.storage.transaction(async (tx) => {
-          let head = await tx.auditChainHead();
-          const lastUpdated = this.clock();
-          const stamp = instant(lastUpdated);
-          for (const event of batch) {
-            const id = newId();
-            event.id = id;
-            const json = finalizeJson(event, 1, stamp);
-            event.meta = { versionId: '1', lastUpdated: stamp };
-            const c = compartmentOf(event);
-            await tx.writeVersion({
-              type: 'AuditEvent',
-              id,
-              version: 1,
-              lastUpdated,
-              method: 'POST',
-              json,
-              index: this.indexer.extract(event),
-              links: [],
-              patientId: c.patientId,
-              labelMask: 0,
-              memberships: [],
-            });
-            head = chainHash(head, json);
-            await tx.appendAuditChain(id, head);
-          }
-        }, { durable: false });
+        const lastUpdated = this.clock();
+        const stamp = instant(lastUpdated);
+        const writes: VersionWrite[] = batch.map((event) => {
+          const id = newId(lastUpdated);
+          event.id = id;
+          const json = finalizeJson(event, 1, stamp);
+          event.meta = { versionId: '1', lastUpdated: stamp };
+          return {
+            type: 'AuditEvent',
+            id,
+            version: 1,
+            lastUpdated,
+            method: 'POST',
+            json,
+            index: this.indexer.extract(event),
+            links: [],
+            patientId: compartmentOf(event).patientId,
+            labelMask: 0,
+            memberships: [],
+          };
+        });
+        await this.storage.appendAuditEvents(writes);
       }
     } catch (e) {
       this.log.error({ err: { type: (e as Error).name, message: (e as Error).message } }, 'audit write failed');

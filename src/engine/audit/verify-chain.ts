@@ -1,6 +1,6 @@
 /** Verification of the tamper-evident audit chain. */
 import type { Storage } from '../storage-port.js';
-import { chainHash } from './auditor.js';
+import { chainHash } from './audit-chain.js';
 
 export interface VerifyResult {
   ok: boolean;

@@ -7,7 +7,8 @@
  * WAL flushes of concurrent commits by itself.
  */
 import type pg from 'pg';
-import type { AuditChainLink, HistoryEntry, Storage, StorageTx, TransactionOptions } from '../../engine/storage-port.js';
+import type { AuditChainLink, HistoryEntry, Storage, StorageTx, TransactionOptions, VersionWrite } from '../../engine/storage-port.js';
+import { appendChained } from '../../engine/audit/audit-chain.js';
 import { StorageUnavailableError, translateError, unavailableReason } from './errors.js';
 import { migrate } from './migrations.js';
 import { ParamIds } from './param-ids.js';
@@ -100,6 +101,11 @@ export class PostgresStorage extends PgReads implements Storage {
       client.removeListener('error', onError);
       client.release(broken);
     }
+  }
+
+  appendAuditEvents(events: VersionWrite[]): Promise<void> {
+    // PostgreSQL does the work in its own processes; the chain head is locked by auditChainHead.
+    return this.transaction((tx) => appendChained(tx, events), { durable: false });
   }
 
   transaction<T>(fn: (tx: StorageTx) => Promise<T>, options?: TransactionOptions): Promise<T> {

@@ -10,6 +10,8 @@ import type { WalSync } from './wal-sync.js';
 interface Unit {
   fn: () => Promise<unknown>;
   durable: boolean;
+  /** Runs alone, outside any transaction of this connection (another connection writes meanwhile). */
+  exclusive?: boolean;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
@@ -56,6 +58,18 @@ export class GroupCommit {
     });
   }
 
+  /**
+   * Queues work that writes through another connection (the audit worker's): it starts when no
+   * batch is running, and no batch starts until it settles, so the two connections never wait
+   * on SQLite's write lock. The event loop is free meanwhile; units queued then form the next batch.
+   */
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ fn, durable: false, exclusive: true, resolve: resolve as (v: unknown) => void, reject });
+      this.schedule();
+    });
+  }
+
   /** Resolves once every queued unit has been committed or rejected. */
   async drain(): Promise<void> {
     if (this.running || this.scheduled || this.queue.length > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
@@ -71,7 +85,9 @@ export class GroupCommit {
   private async flush(): Promise<void> {
     this.scheduled = false;
     this.running = true;
-    const batch = this.queue.splice(0, this.maxBatch);
+    if (this.queue[0]?.exclusive) return this.runExclusive(this.queue.shift()!);
+    const stop = this.queue.findIndex((u) => u.exclusive);
+    const batch = this.queue.splice(0, stop < 0 ? this.maxBatch : Math.min(stop, this.maxBatch));
     const outcomes: Outcome[] = [];
     let commitError: unknown;
     try {
@@ -103,6 +119,20 @@ export class GroupCommit {
       else if (synced && unit.durable) synced.then(() => unit.resolve(o.value), (e: unknown) => unit.reject(e));
       else unit.resolve(o.value);
     });
+    this.next();
+  }
+
+  private async runExclusive(unit: Unit): Promise<void> {
+    try {
+      unit.resolve(await unit.fn());
+    } catch (error) {
+      unit.reject(error);
+    }
+    this.running = false;
+    this.next();
+  }
+
+  private next(): void {
     if (this.queue.length > 0) this.schedule();
     else {
       const waiters = this.idleWaiters;

@@ -4,7 +4,9 @@
  */
 import Database from 'better-sqlite3';
 import type BetterSqlite3 from 'better-sqlite3';
-import type { AuditChainLink, HistoryEntry, Storage, StorageTx, TransactionOptions } from '../../engine/storage-port.js';
+import { appendChained } from '../../engine/audit/audit-chain.js';
+import type { AuditChainLink, HistoryEntry, Storage, StorageTx, TransactionOptions, VersionWrite } from '../../engine/storage-port.js';
+import { AuditWorker } from './audit-worker.js';
 import { GroupCommit } from './group-commit.js';
 import { ParamIds } from './index-writer.js';
 import { migrate } from './migrations.js';
@@ -27,6 +29,8 @@ export interface SqliteOptions {
   maxBatch?: number;
   /** Page cache per connection, in MiB. */
   cacheMiB?: number;
+  /** Write AuditEvents from a worker thread (default true); false writes them in process. */
+  auditWorker?: boolean;
 }
 
 export class SqliteStorage extends SqliteReads implements Storage {
@@ -34,12 +38,14 @@ export class SqliteStorage extends SqliteReads implements Storage {
   private readonly tx: SqliteTx;
   private readonly group: GroupCommit;
   private readonly walSync: WalSync | undefined;
+  private readonly auditWorker: AuditWorker | undefined;
   private closed = false;
 
-  private constructor(readDb: BetterSqlite3.Database, writeDb: BetterSqlite3.Database, params: ParamIds, writeParams: ParamIds, maxBatch: number, walSync: WalSync | undefined) {
+  private constructor(readDb: BetterSqlite3.Database, writeDb: BetterSqlite3.Database, params: ParamIds, writeParams: ParamIds, maxBatch: number, walSync: WalSync | undefined, auditWorker: AuditWorker | undefined) {
     super(readDb, params);
     this.writeDb = writeDb;
     this.walSync = walSync;
+    this.auditWorker = auditWorker;
     this.tx = new SqliteTx(writeDb, writeParams);
     this.group = new GroupCommit(writeDb, maxBatch, walSync);
   }
@@ -66,12 +72,27 @@ export class SqliteStorage extends SqliteReads implements Storage {
     readDb.pragma('temp_store = MEMORY');
     // The migrations wrote to the WAL: its file exists, and stays while a connection is open.
     const walSync = synchronous === 'FULL' ? new WalSync(`${options.file}-wal`) : undefined;
-    return new SqliteStorage(readDb, writeDb, new ParamIds(readDb), new ParamIds(writeDb), options.maxBatch ?? 256, walSync);
+    const auditWorker = options.auditWorker === false ? undefined : new AuditWorker({ file: options.file, cacheMiB: Math.min(options.cacheMiB ?? 64, 16) });
+    return new SqliteStorage(readDb, writeDb, new ParamIds(readDb), new ParamIds(writeDb), options.maxBatch ?? 256, walSync, auditWorker);
   }
 
   transaction<T>(fn: (tx: StorageTx) => Promise<T>, options?: TransactionOptions): Promise<T> {
     if (this.closed) return Promise.reject(new Error('storage is closed'));
     return this.group.run(() => fn(this.tx), options?.durable ?? true);
+  }
+
+  appendAuditEvents(events: VersionWrite[]): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('storage is closed'));
+    const worker = this.auditWorker;
+    if (worker && !worker.failed) {
+      // The worker writes while this connection is idle (it holds no lock meanwhile).
+      return this.group.exclusive(() => worker.append(events)).catch((e: unknown) => {
+        if (!worker.failed) throw e;
+        // The thread died (its transaction rolled back with it): write here from now on.
+        return this.group.run(() => appendChained(this.tx, events), false);
+      });
+    }
+    return this.group.run(() => appendChained(this.tx, events), false);
   }
 
   async auditChain(afterSeq: number, limit: number): Promise<AuditChainLink[]> {
@@ -92,6 +113,7 @@ export class SqliteStorage extends SqliteReads implements Storage {
     if (this.closed) return;
     this.closed = true;
     await this.group.drain();
+    await this.auditWorker?.close();
     await this.walSync?.close();
     this.db.close();
     this.writeDb.pragma('wal_checkpoint(TRUNCATE)');

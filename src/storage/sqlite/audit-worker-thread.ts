@@ -1,0 +1,54 @@
+/**
+ * Entry point of the SQLite audit writer thread (`AuditWorker`): its own connection to the
+ * database file, writing the AuditEvents and chain links it is sent, one batch per transaction,
+ * without waiting for stable storage. The main thread lends it the write lock (GroupCommit
+ * `exclusive`), so it never contends with the main write connection.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+import { appendChained } from '../../engine/audit/audit-chain.js';
+import type { VersionWrite } from '../../engine/storage-port.js';
+import { ParamIds } from './index-writer.js';
+import { SqliteTx } from './sqlite-tx.js';
+
+export interface AuditWorkerData {
+  file: string;
+  cacheMiB: number;
+}
+
+export type AuditWorkerRequest = { id: number; events: VersionWrite[] } | { close: true };
+export type AuditWorkerReply = { id: number; error?: string };
+
+function serve(port: NonNullable<typeof parentPort>, data: AuditWorkerData): void {
+  const db = new Database(data.file);
+  db.pragma('synchronous = NORMAL');
+  db.pragma(`cache_size = ${-1024 * data.cacheMiB}`);
+  db.pragma('busy_timeout = 5000');
+  db.pragma('temp_store = MEMORY');
+  db.pragma('wal_autocheckpoint = 16384');
+  const tx = new SqliteTx(db, new ParamIds(db));
+  const begin = db.prepare('BEGIN IMMEDIATE');
+  const commit = db.prepare('COMMIT');
+  const rollback = db.prepare('ROLLBACK');
+  let queue = Promise.resolve();
+  port.on('message', (m: AuditWorkerRequest) => {
+    queue = queue.then(async () => {
+      if ('close' in m) {
+        db.close();
+        port.close();
+        return;
+      }
+      try {
+        begin.run();
+        await appendChained(tx, m.events);
+        commit.run();
+        port.postMessage({ id: m.id } satisfies AuditWorkerReply);
+      } catch (e) {
+        if (db.inTransaction) rollback.run();
+        port.postMessage({ id: m.id, error: (e as Error).message } satisfies AuditWorkerReply);
+      }
+    });
+  });
+}
+
+if (parentPort) serve(parentPort, workerData as AuditWorkerData);
