@@ -16,7 +16,30 @@ export interface AuditWorkerData {
   cacheMiB: number;
 }
 
-export type AuditWorkerRequest = { id: number; events: VersionWrite[] } | { close: true };
+/** An AuditEvent as sent to the thread: its index entries as JSON text (cheaper to pass) unless JSON would alter them. */
+export interface SlimAuditEvent {
+  id: string;
+  lastUpdated: number;
+  json: string;
+  patientId: string | null;
+  index: string | VersionWrite['index'];
+}
+
+export type AuditWorkerRequest = { id: number; events: SlimAuditEvent[] } | { close: true };
+
+const toWrite = (e: SlimAuditEvent): VersionWrite => ({
+  type: 'AuditEvent',
+  id: e.id,
+  version: 1,
+  lastUpdated: e.lastUpdated,
+  method: 'POST',
+  json: e.json,
+  index: typeof e.index === 'string' ? (JSON.parse(e.index) as VersionWrite['index']) : e.index,
+  links: [],
+  patientId: e.patientId,
+  labelMask: 0,
+  memberships: [],
+});
 export type AuditWorkerReply = { id: number; error?: string };
 
 function serve(port: NonNullable<typeof parentPort>, data: AuditWorkerData): void {
@@ -40,7 +63,7 @@ function serve(port: NonNullable<typeof parentPort>, data: AuditWorkerData): voi
       }
       try {
         begin.run();
-        await appendChained(tx, m.events);
+        await appendChained(tx, m.events.map(toWrite));
         commit.run();
         port.postMessage({ id: m.id } satisfies AuditWorkerReply);
       } catch (e) {

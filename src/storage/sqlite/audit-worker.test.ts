@@ -23,6 +23,11 @@ describe('AuditWorker', () => {
     await worker.append([event('w3')]);
     assert.deepEqual((await storage.auditChain(0, 10)).map((l) => l.eventId), ['w1', 'w2', 'w3']);
     assert.equal((await storage.readCurrent('AuditEvent', 'w2'))?.version, 1);
+    // An open date range (±Infinity) survives the trip to the thread (JSON would make it null).
+    const open = event('w4');
+    open.index = [...open.index, { kind: 'date', param: 'date', start: 0, end: Infinity }];
+    await worker.append([open]);
+    assert.equal((await storage.readCurrent('AuditEvent', 'w4'))?.version, 1);
     await assert.rejects(worker.append([event('w1')]), AuditWorkerError, 'a failing batch is rejected');
     assert.equal(worker.failed, false, 'a failing batch does not kill the thread');
     await worker.close();

@@ -8,6 +8,15 @@ import { Worker } from 'node:worker_threads';
 import type { VersionWrite } from '../../engine/storage-port.js';
 import type { AuditWorkerData, AuditWorkerReply, AuditWorkerRequest } from './audit-worker-thread.js';
 
+/** JSON keeps every number of these entries (it would turn open bounds, ±Infinity, into null). */
+function jsonSafe(index: VersionWrite['index']): boolean {
+  for (const e of index) {
+    if (e.kind === 'date' && !(Number.isFinite(e.start) && Number.isFinite(e.end))) return false;
+    if ((e.kind === 'number' || e.kind === 'quantity') && !(Number.isFinite(e.low) && Number.isFinite(e.high))) return false;
+  }
+  return true;
+}
+
 export class AuditWorkerError extends Error {
   override name = 'AuditWorkerError';
 }
@@ -33,7 +42,9 @@ export class AuditWorker {
     const id = this.nextId++;
     return new Promise<void>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      worker.postMessage({ id, events } satisfies AuditWorkerRequest);
+      // Strings clone with a copy; many small objects (index entries) clone several times slower.
+      const slim = events.map((e) => ({ id: e.id, lastUpdated: e.lastUpdated, json: e.json, patientId: e.patientId, index: jsonSafe(e.index) ? JSON.stringify(e.index) : e.index }));
+      worker.postMessage({ id, events: slim } satisfies AuditWorkerRequest);
     });
   }
 
