@@ -15,9 +15,15 @@ export interface AuditLogger {
   error(obj: object, msg: string): void;
 }
 
+/** Events wait this long to be written together (one batch, one database transaction)… */
+const BATCH_DELAY_MS = 20;
+/** …unless this many are pending. */
+const BATCH_SIZE = 500;
+
 export class Auditor {
   private pending: Array<Record<string, unknown>> = [];
   private flushing: Promise<void> | undefined;
+  private wakeUp: (() => void) | undefined;
 
   constructor(
     private readonly storage: Storage,
@@ -32,18 +38,33 @@ export class Auditor {
   record(events: Array<Record<string, unknown>>): void {
     if (!this.enabled || events.length === 0) return;
     this.pending.push(...events);
-    this.flushing ??= Promise.resolve().then(() => this.flush());
+    this.flushing ??= this.delay().then(() => this.flush());
+    if (this.pending.length >= BATCH_SIZE) this.wakeUp?.();
   }
 
   /** Resolves when every event queued so far is stored. */
   async drain(): Promise<void> {
-    while (this.flushing) await this.flushing;
+    while (this.flushing) {
+      this.wakeUp?.();
+      await this.flushing;
+    }
+  }
+
+  private delay(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => this.wakeUp?.(), BATCH_DELAY_MS);
+      this.wakeUp = () => {
+        clearTimeout(timer);
+        this.wakeUp = undefined;
+        resolve();
+      };
+    });
   }
 
   private async flush(): Promise<void> {
     try {
       while (this.pending.length > 0) {
-        const batch = this.pending.splice(0, 500);
+        const batch = this.pending.splice(0, BATCH_SIZE);
         const lastUpdated = this.clock();
         const stamp = instant(lastUpdated);
         const writes: VersionWrite[] = batch.map((event) => {
@@ -71,7 +92,7 @@ export class Auditor {
       this.log.error({ err: { type: (e as Error).name, message: (e as Error).message } }, 'audit write failed');
     } finally {
       this.flushing = undefined;
-      if (this.pending.length > 0) this.flushing = Promise.resolve().then(() => this.flush());
+      if (this.pending.length > 0) this.flushing = this.delay().then(() => this.flush());
     }
   }
 }
