@@ -10,6 +10,7 @@ import { createFilterCompiler, NOT_INDEXED_TYPE, type AccessFor, type FilterComp
 import { includeResources } from './search-includes.js';
 import { type ResourceRow, toVersion } from './search-rows.js';
 import { afterPosition, orderBy, sortExpressions } from './search-sort.js';
+import { sortDrivable, sortDrivenPage, type SortDrivenRow } from './search-sort-driven.js';
 
 /** How many candidate rows a probe looks at before calling a filter "broad". */
 const PROBE_LIMIT = 2000;
@@ -111,17 +112,27 @@ export class SqliteSearch {
     if (total !== undefined) result.total = total;
     if (req.count === 0) return result;
 
-    const keyCols = sorts.map((s, i) => `${s.sql} AS k${i}`).join(', ');
-    const keyParams = sorts.flatMap((s) => s.params);
-    let cond = where;
-    if (q.after) {
-      const after = afterPosition(sorts, q.after);
-      cond = { sql: `${where.sql} AND ${after.sql}`, params: [...where.params, ...after.params] };
+    let rows: MatchRow[] | undefined;
+    if (driver < 0 && sortDrivable(req.sort)) {
+      // Walk the date index in order; a page it cannot fill goes to the general plan below.
+      const st = sortDrivenPage(req.resourceType, req.sort[0]!, where, q.after, req.count + 1, this.pidOf);
+      const walked = this.prepare(st.sql).all(...st.params) as SortDrivenRow[];
+      if (walked.length > req.count) rows = walked as unknown as MatchRow[];
     }
-    const sql = `SELECT a.rid, a.type, a.id, a.version, a.last_updated, h.json, a.patient_id, ${keyCols}
-      FROM ${from} JOIN history h ON h.hid = a.hid
-      WHERE ${cond.sql} ORDER BY ${order.sql} LIMIT ?`;
-    const rows = this.prepare(sql).all(...keyParams, ...cond.params, ...order.params, req.count + 1) as MatchRow[];
+    if (!rows) {
+      const keyCols = sorts.map((s, i) => `${s.sql} AS k${i}`).join(', ');
+      const keyParams = sorts.flatMap((s) => s.params);
+      let cond = where;
+      if (q.after) {
+        const after = afterPosition(sorts, q.after);
+        cond = { sql: `${where.sql} AND ${after.sql}`, params: [...where.params, ...after.params] };
+      }
+      // Sort keys and storage keys first; the JSON only for the rows of the page.
+      const sql = `SELECT m.*, h.json FROM (SELECT a.rid, a.type, a.id, a.version, a.last_updated, a.hid, a.patient_id, ${keyCols}
+        FROM ${from} WHERE ${cond.sql} ORDER BY ${order.sql} LIMIT ?) m JOIN history h ON h.hid = m.hid
+        ORDER BY ${sorts.map((e, i) => `m.k${i} ${e.descending ? 'DESC' : 'ASC'}`).join(', ')}`;
+      rows = this.prepare(sql).all(...keyParams, ...cond.params, ...order.params, req.count + 1) as MatchRow[];
+    }
     const page = rows.slice(0, req.count);
     result.matches = page.map(toVersion);
     const last = page[page.length - 1];

@@ -31,6 +31,10 @@ const QUERIES = [
   'date=le2020-01-01',
   'date=2024-03',
   'date=sa2026-11-30&date=eb2026-12-31',
+  // No selective filter: the date index is walked in order (search-sort-driven.ts).
+  'type=OBS&_sort=-date&_count=20&_include=*',
+  '_sort=date',
+  'status=current&_sort=-date&security-label:not=MASQUE_PS',
 ];
 
 /** A plan line that reads an index table without narrowing it to one resource or one value. */
@@ -81,4 +85,20 @@ describe('search query plans (SQLite)', () => {
       }
     });
   }
+
+  it('a date sort without a selective filter walks the date index in order, one indexed lookup per row', () => {
+    // Enough OBS rows for the selectivity probe to call the filter broad.
+    const token = prepare("INSERT INTO sp_token (rid, pid, system, code) VALUES (1, 1, 'x', 'OBS')");
+    for (let i = 0; i < 2000; i++) token.run();
+    const plans = plansOf('type=OBS&_sort=-date&_count=20', UNRESTRICTED);
+    const walk = plans.find((p) => p.includes('sp_date_start'));
+    assert.ok(walk, plans.join('\n---\n'));
+    assert.match(walk, /^SEARCH s USING COVERING INDEX sp_date_start \(pid=\? AND start>\?\)/);
+    // The key row of each resource: its few date rows, sorted (the only full sort in the plan)…
+    assert.match(walk, /SEARCH x USING INDEX sp_date_rid_pid \(rid=\? AND pid=\?\)\nUSE TEMP B-TREE FOR ORDER BY\n/);
+    assert.equal(walk.match(/FOR ORDER BY/g)?.length, 1);
+    assert.match(walk, /SEARCH a USING INTEGER PRIMARY KEY/);
+    // …and of the page, only the ties of one date.
+    assert.match(walk, /USE TEMP B-TREE FOR LAST TERM OF ORDER BY$/);
+  });
 });
