@@ -132,7 +132,7 @@ export function buildHttpApp(deps: HttpAppDeps): FastifyInstance {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(['application/fhir+json', 'application/json'], { parseAs: 'string' }, (_req, text, done) => {
     try {
-      done(null, { json: parseJsonBody(text as string, config.maxJsonDepth) });
+      done(null, { json: parseJsonBody(text as string, { maxDepth: config.maxJsonDepth, maxValues: config.maxJsonValues }) });
     } catch (e) {
       done(e as Error, undefined);
     }
@@ -197,7 +197,11 @@ export function buildHttpApp(deps: HttpAppDeps): FastifyInstance {
       const wait = limiter.take(principal ? `${principal.issuer}\u0000${principal.subject}` : req.ip);
       if (wait > 0) throw errors.tooManyRequests(wait);
     }
-    const body = req.body as { raw?: Buffer } | undefined;
+    const body = req.body as { raw?: Buffer; form?: unknown } | undefined;
+    // A form body is a search's parameters (POST [type]/_search), never a resource.
+    if (body?.form !== undefined && fhirReq.path[fhirReq.path.length - 1] !== '_search') {
+      throw errors.unsupportedMediaType(`Content-Type '${header(req, 'content-type')}' is only accepted by POST [type]/_search; send the resource as application/fhir+json`);
+    }
     if (body?.raw !== undefined && !(fhirReq.path[0] === 'Binary' && (req.method === 'POST' || req.method === 'PUT'))) {
       throw errors.unsupportedMediaType(`Content-Type '${header(req, 'content-type') ?? '(none)'}' is not supported; send application/fhir+json`);
     }
