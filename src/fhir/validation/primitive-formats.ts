@@ -148,6 +148,8 @@ export function compilePrimitiveChecker(defs: Definitions, type: string): Primit
       if (json === 'string') {
         const long = tooLong(s);
         if (long) return long;
+        // Some published regexes (uri, code: \S) let C0 controls through; no FHIR primitive allows them.
+        if (FORBIDDEN_CONTROL.test(s)) return 'contains a forbidden control character';
       }
       if (regex && !regex.test(s)) return `'${showValue(s)}' is not a valid ${type}`;
       if (isDate && !calendarDayExists(s)) return `'${showValue(s)}' is not a valid ${type} (no such day)`;
