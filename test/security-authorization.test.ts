@@ -141,6 +141,14 @@ describe('limits', () => {
       assert.equal(limited.status, 429);
       assert.ok(Number(limited.headers.get('retry-after')) >= 1);
       assert.equal(limited.body.issue[0].code, 'throttled');
+      // Per client: another token still gets through.
+      const other = await t.token({ scope: 'system/*.cruds', clientId: 'another-client' });
+      assert.equal((await t.request('GET', '/Patient', undefined, { authorization: `Bearer ${other}` })).status, 200);
+      // Failed authentications count against the address: a flood of bad tokens ends in 429s too.
+      const bad = [];
+      for (let i = 0; i < 5; i++) bad.push((await t.request('GET', '/Patient', undefined, { authorization: 'Bearer forged' })).status);
+      assert.deepEqual(bad.slice(0, 3), [401, 401, 401]);
+      assert.equal(bad[4], 429);
     } finally {
       await t.close();
     }

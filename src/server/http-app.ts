@@ -191,8 +191,11 @@ export function buildHttpApp(deps: HttpAppDeps): FastifyInstance {
       try {
         principal = await deps.authenticate(header(req, 'authorization'));
       } catch (e) {
-        engine.auditUnauthenticated(fhirReq, e, req.ip);
-        throw e;
+        // Failed authentications count against the client's address: a flood of bad tokens gets 429s.
+        const wait = limiter.take(`address\u0000${req.ip}`);
+        const refused = wait > 0 ? errors.tooManyRequests(wait) : e;
+        engine.auditUnauthenticated(fhirReq, refused, req.ip);
+        throw refused;
       }
       const wait = limiter.take(principal ? `${principal.issuer}\u0000${principal.subject}` : req.ip);
       if (wait > 0) throw errors.tooManyRequests(wait);
