@@ -204,6 +204,30 @@ describe('transactions', () => {
     assert.equal((await t.request('GET', `/Practitioner/${pr.id}`)).body.meta.versionId, '2');
   });
 
+  it('processes entries in FHIR order (DELETE, POST, PUT, GET) and answers them in request order', async () => {
+    const sn = (v: string) => [{ system: 'urn:oid:1.2.250.1.999', value: v }];
+    await t.request('PUT', '/Device/order-old', { resourceType: 'Device', id: 'order-old', identifier: sn('ORDER-1') });
+    const r = await t.request('POST', '/', {
+      resourceType: 'Bundle',
+      type: 'transaction',
+      entry: [
+        { request: { method: 'GET', url: 'Patient/order-1' } },
+        { resource: { ...patient('262626262626262'), id: 'order-1' }, request: { method: 'PUT', url: 'Patient/order-1' } },
+        // Runs after the DELETE below: the device it would have matched is gone, so it creates one.
+        { resource: { resourceType: 'Device', identifier: sn('ORDER-1') }, request: { method: 'POST', url: 'Device', ifNoneExist: 'identifier=urn:oid:1.2.250.1.999|ORDER-1' } },
+        { request: { method: 'DELETE', url: 'Device/order-old' } },
+      ],
+    });
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.body.entry.map((e: any) => e.response.status), ['200 OK', '201 Created', '201 Created', '200 OK']);
+    assert.equal(r.body.entry[0].resource.id, 'order-1', 'the GET ran after the PUT');
+    const created = r.body.entry[2].resource.id;
+    assert.notEqual(created, 'order-old');
+    assert.equal((await t.request('GET', '/Device/order-old')).status, 410);
+    const found = await t.request('GET', '/Device?identifier=urn:oid:1.2.250.1.999|ORDER-1');
+    assert.deepEqual(found.body.entry.map((e: any) => e.resource.id), [created]);
+  });
+
   it('GET entries see the transaction’s own writes', async () => {
     const r = await t.request('POST', '/', {
       resourceType: 'Bundle',
