@@ -32,6 +32,19 @@ describe('authorization matrix: more read paths', () => {
   const ids = (bundle: any, mode?: string): string[] =>
     (bundle.entry ?? []).filter((e: any) => mode === undefined || e.search?.mode === mode).map((e: any) => e.resource?.id).filter(Boolean).sort();
 
+  it('deleting an already-deleted note the caller may not see answers like a missing note', async () => {
+    const nurse = as('author');
+    const hidden = { ...(await t.request('GET', `/DocumentReference/${noteId('MASQUE_PS')}`)).body, id: 'gone-masked', meta: undefined };
+    assert.equal((await t.request('PUT', '/DocumentReference/gone-masked', hidden, nurse)).status, 201);
+    assert.equal((await t.request('DELETE', '/DocumentReference/gone-masked', undefined, nurse)).status, 200);
+    const gp = await t.request('DELETE', '/DocumentReference/gone-masked', undefined, as('gp'));
+    const missing = await t.request('DELETE', '/DocumentReference/never-was', undefined, as('gp'));
+    assert.equal(gp.status, 404, gp.text);
+    assert.equal(gp.text.replaceAll('gone-masked', 'X'), missing.text.replaceAll('never-was', 'X'));
+    assert.equal((await t.request('DELETE', '/DocumentReference/gone-masked', undefined, as('outsider'))).status, 404);
+    assert.equal((await t.request('DELETE', '/DocumentReference/gone-masked', undefined, as('system'))).status, 200, 'a system client is told it is already deleted');
+  });
+
   for (const caller of CALLERS.filter((c) => c !== 'device')) {
     it(`${caller}: system history, Provenance, _include=*, Binary search, If-None-Match, HEAD, transaction GET, delete`, async () => {
       const visible = LABELS.filter((l) => expectedVisible(caller, l));

@@ -83,8 +83,8 @@ export async function authorizeWrite(
   const context = auth.context(type, interaction === 'create' || (interaction === 'update' && (!current || current.deleted)) ? 'create' : interaction);
   if (context === 'system') return;
   const existing = current && !current.deleted ? current : undefined;
-  if (existing) {
-    // What the caller cannot see does not exist for it.
+  // What the caller cannot see does not exist for it (a deleted resource too: "already deleted" would tell).
+  if (existing || (current && interaction === 'delete')) {
     const visible = await tx.readCurrent(type, id, auth.access(type, 'read'));
     if (!visible) throw errors.resourceNotFound(type, id);
   }
