@@ -171,8 +171,31 @@ describe('REST interactions', () => {
     assert.equal(cs.body.resourceType, 'CapabilityStatement');
     assert.deepEqual(cs.body.instantiates, ['https://interop.esante.gouv.fr/ig/fhir/cdl/CapabilityStatement/GestionnaireCdL']);
     assert.equal(cs.body.fhirVersion, '4.0.1');
-    const types = cs.body.rest[0].resource.map((r: any) => r.type);
-    assert.ok(types.includes('DocumentReference') && types.includes('Binary') && types.includes('CareTeam'));
+    assert.equal(cs.body.kind, 'instance');
+    assert.deepEqual(cs.body.format, ['application/fhir+json', 'json']);
+    const rest = cs.body.rest[0];
+    assert.deepEqual(rest.interaction.map((i: any) => i.code), ['transaction', 'batch', 'history-system']);
+    const byType = Object.fromEntries(rest.resource.map((r: any) => [r.type, r]));
+    assert.deepEqual(Object.keys(byType), ['DocumentReference', 'Patient', 'Practitioner', 'PractitionerRole', 'RelatedPerson', 'Organization', 'Device', 'Binary', 'CareTeam', 'Provenance', 'AuditEvent']);
+    const codes = (r: any) => r.interaction.map((i: any) => i.code);
+    const all = ['read', 'vread', 'history-instance', 'history-type', 'search-type', 'create', 'update', 'delete'];
+    for (const type of ['DocumentReference', 'Patient', 'Practitioner', 'RelatedPerson', 'Organization', 'Device']) assert.deepEqual(codes(byType[type]), all, type);
+    const note = byType.DocumentReference;
+    assert.deepEqual(note.supportedProfile, ['https://interop.esante.gouv.fr/ig/fhir/cdl/StructureDefinition/cdl-document-reference']);
+    const params = note.searchParam.map((p: any) => p.name);
+    for (const p of ['date', 'type', 'security-label', 'patient', 'subject', 'author', 'identifier', 'status', 'relatesto', '_id', '_lastUpdated']) assert.ok(params.includes(p), p);
+    for (const i of ['*', 'DocumentReference:subject', 'DocumentReference:author']) assert.ok(note.searchInclude.includes(i), i);
+    assert.equal(note.conditionalDelete, 'single');
+    assert.equal(note.updateCreate, true);
+    // Written by the server only: read interactions, nothing a client could write.
+    for (const type of ['Provenance', 'AuditEvent']) {
+      assert.deepEqual(codes(byType[type]), ['read', 'vread', 'history-instance', 'history-type', 'search-type'], type);
+      assert.equal(byType[type].updateCreate, false);
+      assert.equal(byType[type].conditionalCreate, false);
+      assert.equal(byType[type].conditionalDelete, 'not-supported');
+    }
+    // What it declares is what it does: a declared include works.
+    assert.equal((await t.request('GET', '/DocumentReference?_include=DocumentReference:author&_include=*')).status, 200);
     const root = t.base.replace(/\/fhir$/, '');
     assert.equal((await fetch(`${root}/healthz`)).status, 200);
     assert.equal((await fetch(`${root}/readyz`)).status, 200);

@@ -53,6 +53,23 @@ describe('authorization attacks and imputability', () => {
     assert.equal((await t.request('GET', '/DocumentReference/own-1')).body.meta.versionId, '2');
   });
 
+  it('a note that cannot be deleted (referenced) does not name its referrers to a user', async () => {
+    await t.request('PUT', '/DocumentReference/parent-1', noteBody('parent-1', 'PractitionerRole/role-nurse'), as('author'));
+    const reply = {
+      ...noteBody('reply-hidden', 'PractitionerRole/role-gp'),
+      relatesTo: [{ code: 'appends', target: { reference: 'DocumentReference/parent-1' } }],
+      securityLabel: [{ coding: [{ system: visibilityStatus.url, code: 'MASQUE_PS' }] }],
+    };
+    assert.equal((await t.request('PUT', '/DocumentReference/reply-hidden', reply, as('gp'))).status, 201);
+    const r = await t.request('DELETE', '/DocumentReference/parent-1', undefined, as('author'));
+    assert.equal(r.status, 409);
+    assert.match(r.body.issue[0].diagnostics, /referenced by 1 other resource$/);
+    assert.doesNotMatch(r.text, /reply-hidden/);
+    const bySystem = await t.request('DELETE', '/DocumentReference/parent-1', undefined, as('system'));
+    assert.equal(bySystem.status, 409);
+    assert.match(bySystem.body.issue[0].diagnostics, /referenced by DocumentReference\/reply-hidden/);
+  });
+
   it('an update by a non-author inside a transaction refuses the whole Bundle', async () => {
     const n = (await t.request('PUT', '/DocumentReference/own-2', noteBody('own-2', 'PractitionerRole/role-nurse'), as('author'))).body;
     const bundle = {
@@ -141,6 +158,14 @@ describe('limits', () => {
       assert.equal(limited.status, 429);
       assert.ok(Number(limited.headers.get('retry-after')) >= 1);
       assert.equal(limited.body.issue[0].code, 'throttled');
+      // Per client: another token still gets through.
+      const other = await t.token({ scope: 'system/*.cruds', clientId: 'another-client' });
+      assert.equal((await t.request('GET', '/Patient', undefined, { authorization: `Bearer ${other}` })).status, 200);
+      // Failed authentications count against the address: a flood of bad tokens ends in 429s too.
+      const bad = [];
+      for (let i = 0; i < 5; i++) bad.push((await t.request('GET', '/Patient', undefined, { authorization: 'Bearer forged' })).status);
+      assert.deepEqual(bad.slice(0, 3), [401, 401, 401]);
+      assert.equal(bad[4], 429);
     } finally {
       await t.close();
     }

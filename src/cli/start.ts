@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
   await server.app.listen({ port: config.port, host: config.host });
-  logger.info({ url: `http://${config.host}:${config.port}/fhir`, dataDir: config.dataDir }, 'listening');
+  logger.info({ url: `${config.tls ? 'https' : 'http'}://${config.host}:${config.port}/fhir`, dataDir: config.dataDir }, 'listening');
 }
 
 main().catch((err: unknown) => {

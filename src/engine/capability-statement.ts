@@ -24,21 +24,25 @@ export function buildCapabilityStatement(
 ): Record<string, unknown> {
   const resource = options.resourceTypes.map((type) => {
     const interactions = [...READ_INTERACTIONS.filter((i) => searchSupported || i !== 'search-type'), ...(SERVER_WRITTEN.has(type) ? [] : WRITE_INTERACTIONS)];
+    const clientWritten = !SERVER_WRITTEN.has(type);
     const entry: Record<string, unknown> = {
       type,
       interaction: interactions.map((code) => ({ code })),
       versioning: 'versioned-update',
       readHistory: true,
-      updateCreate: true,
-      conditionalCreate: true,
+      updateCreate: clientWritten,
+      conditionalCreate: clientWritten,
       conditionalRead: 'full-support',
       conditionalUpdate: false,
-      conditionalDelete: 'single',
+      conditionalDelete: clientWritten ? 'single' : 'not-supported',
       referencePolicy: ['literal', 'enforced', 'local'],
     };
     if (type === 'DocumentReference') entry.supportedProfile = [profiles.documentReference];
     if (searchSupported) {
-      entry.searchParam = searchParams(type).map((p) => ({ name: p.code, definition: p.url, type: p.type }));
+      const params = searchParams(type);
+      entry.searchParam = params.map((p) => ({ name: p.code, definition: p.url, type: p.type }));
+      const references = params.filter((p) => p.type === 'reference').map((p) => `${type}:${p.code}`);
+      if (references.length > 0) entry.searchInclude = ['*', ...references];
     }
     return entry;
   });

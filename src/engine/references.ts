@@ -24,21 +24,34 @@ export function forEachReference(node: Json, path: string, visit: (ref: { refere
 export interface LocatedLink extends Link {
   /** Where the (first) reference to this target stands. */
   path: string;
+  /** Versions named by versioned references (`Type/id/_history/n`) to this target, with where they stand. */
+  versions?: Array<{ version: number; path: string }>;
 }
 
 /** Relative literal references `Type/id` of the resource (one per target), for referential integrity. */
 export function collectLinks(resource: Json, rootPath: string): LocatedLink[] {
-  const seen = new Set<string>();
-  const links: LocatedLink[] = [];
+  const byKey = new Map<string, LocatedLink>();
   forEachReference(resource, rootPath, ({ reference }, path) => {
     const parsed = parseRelativeReference(reference);
     if (!parsed) return;
     const key = `${parsed.type}/${parsed.id}`;
-    if (seen.has(key)) return;
-    seen.add(key);
-    links.push({ targetType: parsed.type, targetId: parsed.id, path: `${path}.reference` });
+    let link = byKey.get(key);
+    if (!link) {
+      link = { targetType: parsed.type, targetId: parsed.id, path: `${path}.reference` };
+      byKey.set(key, link);
+    }
+    if (parsed.version !== undefined) (link.versions ??= []).push({ version: parsed.version, path: `${path}.reference` });
   });
-  return links;
+  return [...byKey.values()];
+}
+
+/** Paths of `urn:uuid:` references: they name an entry of a transaction Bundle and resolve nowhere else. */
+export function urnUuidReferences(resource: Json, rootPath: string): string[] {
+  const out: string[] = [];
+  forEachReference(resource, rootPath, ({ reference }, path) => {
+    if (reference.startsWith('urn:uuid:')) out.push(`${path}.reference`);
+  });
+  return out;
 }
 
 /** Rewrites references in place: `map` returns the new reference, or undefined to keep it. */

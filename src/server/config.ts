@@ -29,6 +29,8 @@ export interface Config extends DatabaseConfig {
   logLevel: string;
   bodyLimitBytes: number;
   maxJsonDepth: number;
+  /** Maximum number of JSON values in a request body (413 beyond). */
+  maxJsonValues: number;
   resourceTypes: string[];
   inlineAttachmentMaxBytes: number;
   defaultCount: number;
@@ -75,6 +77,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: env.CDL_LOG_LEVEL ?? 'info',
     bodyLimitBytes: int(env, 'CDL_BODY_LIMIT', 16 * 1024 * 1024, 1024),
     maxJsonDepth: int(env, 'CDL_MAX_JSON_DEPTH', 64, 8),
+    maxJsonValues: int(env, 'CDL_MAX_JSON_VALUES', 100_000, 100),
     resourceTypes: types && types.length > 0 ? types : DEFAULT_RESOURCE_TYPES,
     inlineAttachmentMaxBytes: int(env, 'CDL_ATTACHMENT_INLINE_MAX', 64 * 1024),
     defaultCount: int(env, 'CDL_DEFAULT_COUNT', 20, 1),

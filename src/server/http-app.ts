@@ -132,7 +132,7 @@ export function buildHttpApp(deps: HttpAppDeps): FastifyInstance {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(['application/fhir+json', 'application/json'], { parseAs: 'string' }, (_req, text, done) => {
     try {
-      done(null, { json: parseJsonBody(text as string, config.maxJsonDepth) });
+      done(null, { json: parseJsonBody(text as string, { maxDepth: config.maxJsonDepth, maxValues: config.maxJsonValues }) });
     } catch (e) {
       done(e as Error, undefined);
     }
@@ -191,13 +191,20 @@ export function buildHttpApp(deps: HttpAppDeps): FastifyInstance {
       try {
         principal = await deps.authenticate(header(req, 'authorization'));
       } catch (e) {
-        engine.auditUnauthenticated(fhirReq, e, req.ip);
-        throw e;
+        // Failed authentications count against the client's address: a flood of bad tokens gets 429s.
+        const wait = limiter.take(`address\u0000${req.ip}`);
+        const refused = wait > 0 ? errors.tooManyRequests(wait) : e;
+        engine.auditUnauthenticated(fhirReq, refused, req.ip);
+        throw refused;
       }
       const wait = limiter.take(principal ? `${principal.issuer}\u0000${principal.subject}` : req.ip);
       if (wait > 0) throw errors.tooManyRequests(wait);
     }
-    const body = req.body as { raw?: Buffer } | undefined;
+    const body = req.body as { raw?: Buffer; form?: unknown } | undefined;
+    // A form body is a search's parameters (POST [type]/_search), never a resource.
+    if (body?.form !== undefined && fhirReq.path[fhirReq.path.length - 1] !== '_search') {
+      throw errors.unsupportedMediaType(`Content-Type '${header(req, 'content-type')}' is only accepted by POST [type]/_search; send the resource as application/fhir+json`);
+    }
     if (body?.raw !== undefined && !(fhirReq.path[0] === 'Binary' && (req.method === 'POST' || req.method === 'PUT'))) {
       throw errors.unsupportedMediaType(`Content-Type '${header(req, 'content-type') ?? '(none)'}' is not supported; send application/fhir+json`);
     }

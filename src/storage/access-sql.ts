@@ -2,7 +2,8 @@
  * Compiles an AccessConstraint to a SQL predicate over a `resources` row (alias), with `?`
  * placeholders. Shared by the SQLite and PostgreSQL adapters (the SQL is portable).
  *
- * A dependent resource (Binary, Provenance: `owner_rid` set) is visible when its owner is.
+ * A dependent resource (Binary, Provenance: `owner_rid` set) is visible when its owner is (a
+ * Provenance also once its owner is deleted, a Binary not).
  * A primary resource is visible when its notebook is open to the caller (directory resources
  * always are), its audience labels are not hidden from the caller unless the caller authored
  * it, and it is not an AuditEvent for a non-auditor.
@@ -58,7 +59,8 @@ export function accessPredicate(access: AccessConstraint | undefined, a: string,
   const own = primary(access, a, o, o.versionMask);
   const owner = primary(access, 'ow', o, undefined);
   return {
-    sql: `(CASE WHEN ${a}.owner_rid IS NULL THEN (${own.sql}) ELSE EXISTS (SELECT 1 FROM resources ow WHERE ow.rid = ${a}.owner_rid AND ow.deleted = 0 AND ${owner.sql}) END)`,
+    // A deleted note's Binaries go with it; its Provenances stay (the deletion stays traceable), under the note's rules.
+    sql: `(CASE WHEN ${a}.owner_rid IS NULL THEN (${own.sql}) ELSE EXISTS (SELECT 1 FROM resources ow WHERE ow.rid = ${a}.owner_rid AND (ow.deleted = 0 OR ${a}.type = 'Provenance') AND ${owner.sql}) END)`,
     params: [...own.params, ...owner.params],
   };
 }

@@ -19,6 +19,8 @@ export interface FhirResult<T = any> {
 export interface TestServer {
   base: string;
   dataDir: string;
+  /** The environment that points a CLI (`npm run audit:verify`, export…) at this server's database. */
+  storageEnv: Record<string, string>;
   server: Server;
   /** Sends a request with a system token (`system/*.cruds`) unless `headers` carry an authorization. */
   request<T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<FhirResult<T>>;
@@ -68,6 +70,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   return {
     base,
     dataDir,
+    storageEnv: { CDL_DATA_DIR: dataDir, ...database },
     server,
     request: async (method, path, body, headers = {}) => {
       const auth = Object.keys(headers).some((h) => h.toLowerCase() === 'authorization');

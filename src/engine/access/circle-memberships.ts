@@ -21,12 +21,27 @@ const MEMBER_TYPES = new Set(['PractitionerRole', 'Practitioner', 'Organization'
 
 type Json = Record<string, unknown>;
 
-function periodOf(p: unknown): { start: number; end: number } {
+/** Epoch ms of a FHIR date/dateTime at the start (or end) of its precision; NaN when unreadable. */
+function instantOf(value: string, end: boolean): number {
+  // A leap second (…:60) is not understood by Date.parse: read it as the last instant of that minute.
+  const v = value.replace(/:60(\.\d+)?(?=Z|[+-]\d\d:\d\d|$)/, ':59.999');
+  if (/^\d{4}$/.test(v)) return end ? Date.UTC(Number(v) + 1, 0, 1) - 1 : Date.UTC(Number(v), 0, 1);
+  const month = /^(\d{4})-(\d{2})$/.exec(v);
+  if (month) return end ? Date.UTC(Number(month[1]), Number(month[2]), 1) - 1 : Date.UTC(Number(month[1]), Number(month[2]) - 1, 1);
+  if (/^\d{4}-\d{2}-\d{2}$/.test(v)) return Date.parse(end ? `${v}T23:59:59.999Z` : `${v}T00:00:00Z`);
+  return Date.parse(v);
+}
+
+/**
+ * A period as epoch ms, inclusive, ends covering their whole precision (an end of `2026-12` lasts
+ * the month). Fails closed: a bound that cannot be read makes the period empty, never open.
+ */
+export function periodOf(p: unknown): { start: number; end: number } {
   const period = (p ?? {}) as { start?: string; end?: string };
-  const start = period.start ? Date.parse(period.start) : OPEN_START;
-  // A period end without time covers the whole day.
-  const end = period.end ? Date.parse(period.end.length === 10 ? `${period.end}T23:59:59.999Z` : period.end) : OPEN_END;
-  return { start: Number.isNaN(start) ? OPEN_START : start, end: Number.isNaN(end) ? OPEN_END : end };
+  const start = typeof period.start === 'string' ? instantOf(period.start, false) : OPEN_START;
+  const end = typeof period.end === 'string' ? instantOf(period.end, true) : OPEN_END;
+  if (Number.isNaN(start) || Number.isNaN(end)) return { start: OPEN_END, end: OPEN_START };
+  return { start, end };
 }
 
 export function membershipsOf(resource: Json): Membership[] {

@@ -18,6 +18,12 @@ export const LEGAL_REPRESENTATIVE_CODES = new Set(['GUARD', 'POWATT', 'DPOWATT',
 
 type Json = Record<string, any>;
 
+/** A RelatedPerson whose relationship carries a guardian / power-of-attorney role. */
+export const isLegalRepresentative = (relatedPerson: Record<string, unknown>): boolean =>
+  ((relatedPerson.relationship as Json[] | undefined) ?? []).some((cc) =>
+    ((cc?.coding as Json[] | undefined) ?? []).some((c) => LEGAL_REPRESENTATIVE_CODES.has(String(c?.code))),
+  );
+
 const refOf = (v: unknown): ResourceRef | undefined => {
   const r = parseRelativeReference(String((v as { reference?: string } | undefined)?.reference ?? ''));
   return r ? { type: r.type, id: r.id } : undefined;
@@ -99,6 +105,8 @@ export class CallerResolver {
       });
       const m = found.matches[0];
       if (!m) throw errors.forbidden('No Practitioner on this server has the national professional id of this token');
+      // Never pick one at random: an ambiguous identity resolves to nobody.
+      if (found.matches.length > 1) throw errors.forbidden('Several Practitioners on this server have the national professional id of this token');
       self = { type: 'Practitioner', id: m.id };
     }
     if (!self) {
@@ -129,10 +137,7 @@ export class CallerResolver {
         break;
       }
       case 'RelatedPerson': {
-        const legal = ((resource.relationship as Json[] | undefined) ?? []).some((cc) =>
-          ((cc.coding as Json[] | undefined) ?? []).some((c) => LEGAL_REPRESENTATIVE_CODES.has(String(c.code))),
-        );
-        caller.category = legal ? 'legal-representative' : 'third-person';
+        caller.category = isLegalRepresentative(resource) ? 'legal-representative' : 'third-person';
         break;
       }
       case 'Patient':

@@ -36,10 +36,11 @@ export async function commitDelete(
   checkIfMatch(ifMatch, current, type, id);
   const referrers = await tx.referencedBy(type, id, 6);
   if (referrers.length > 0) {
-    const names = referrers.slice(0, 5).map((r) => `${r.targetType}/${r.targetId}`).join(', ');
-    throw errors.conflict(
-      `${type}/${id} cannot be deleted: it is referenced by ${names}${referrers.length > 5 ? ' and others' : ''}`,
-    );
+    // Only a system client is told which: a referrer may be a note hidden from the caller.
+    const names = ctx.auth.isSystem(type, 'delete')
+      ? `${referrers.slice(0, 5).map((r) => `${r.targetType}/${r.targetId}`).join(', ')}${referrers.length > 5 ? ' and others' : ''}`
+      : `${referrers.length > 5 ? 'more than 5' : referrers.length} other resource${referrers.length > 1 ? 's' : ''}`;
+    throw errors.conflict(`${type}/${id} cannot be deleted: it is referenced by ${names}`);
   }
   const version = current.version + 1;
   const lastUpdated = nextTimestamp(core.now(), current);

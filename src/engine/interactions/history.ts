@@ -5,6 +5,7 @@ import type { RequestContext } from '../engine-deps.js';
 import type { EngineCore } from '../engine-core.js';
 import type { FhirResponse } from '../fhir-request.js';
 import { decodeCursor, encodeCursor } from '../paging-cursor.js';
+import { auditPatients } from '../audit-patients.js';
 import { etag, instant } from '../resource-ids.js';
 import type { HistoryEntry, HistoryQuery, StorageReader } from '../storage-port.js';
 
@@ -88,7 +89,7 @@ export async function history(
   }
   const audit = {
     resources: page.map((e) => `${e.type}/${e.id}/_history/${e.version}`),
-    patients: [...new Set(page.map((e) => e.patientId).filter((p): p is string => !!p))],
+    patients: await auditPatients(reader, page),
   };
   return { status: 200, headers: {}, body: { kind: 'json', json: bundleJson(header, page.map((e) => entryOf(e, ctx))) }, audit };
 }

@@ -5,11 +5,12 @@ import type { FhirResponse, RequestHeaders } from '../fhir-request.js';
 import { parseETag } from '../resource-ids.js';
 import { storedResponse, versionHeaders } from '../responses.js';
 import type { StorageReader, StoredVersion } from '../storage-port.js';
+import { auditPatients } from '../audit-patients.js';
 import type { RequestContext } from '../engine-deps.js';
 
-const auditOf = (v: StoredVersion, withVersion: boolean) => ({
+const auditOf = async (reader: StorageReader, v: StoredVersion, withVersion: boolean) => ({
   resources: [withVersion ? `${v.type}/${v.id}/_history/${v.version}` : `${v.type}/${v.id}`],
-  patients: v.patientId ? [v.patientId] : [],
+  patients: await auditPatients(reader, [v]),
 });
 
 /** `v` was read under the caller's access constraint: its bytes (Binary) may be fetched. */
@@ -46,8 +47,8 @@ export async function read(
   const v = await reader.readCurrent(type, id, access);
   if (!v) throw errors.resourceNotFound(type, id);
   if (v.deleted) throw errors.gone(type, id, v.version);
-  if (notModified(v, headers)) return { status: 304, headers: versionHeaders(v), audit: auditOf(v, false) };
-  return { ...(await present(core, reader, v, headers)), audit: auditOf(v, false) };
+  if (notModified(v, headers)) return { status: 304, headers: versionHeaders(v), audit: await auditOf(reader, v, false) };
+  return { ...(await present(core, reader, v, headers)), audit: await auditOf(reader, v, false) };
 }
 
 export async function vread(
@@ -66,5 +67,5 @@ export async function vread(
   const v = await reader.readVersion(type, id, Number(vid), access);
   if (!v) throw errors.versionNotFound(type, id, vid);
   if (v.deleted) throw errors.gone(type, id, v.version);
-  return { ...(await present(core, reader, v, headers)), audit: auditOf(v, true) };
+  return { ...(await present(core, reader, v, headers)), audit: await auditOf(reader, v, true) };
 }

@@ -9,6 +9,7 @@ import type { FhirResponse, Preferences } from '../fhir-request.js';
 import { decodeCursor, encodeCursor } from '../paging-cursor.js';
 import { expandPractitionerChains } from '../rules/practitioner-chains.js';
 import { shaperFor } from '../search-shaping.js';
+import { auditPatients } from '../audit-patients.js';
 import type { SearchQuery, StorageReader } from '../storage-port.js';
 
 const queryString = (params: Array<[string, string]>): string =>
@@ -74,7 +75,7 @@ export async function search(
   const shown = [...result.matches, ...included];
   const audit = {
     resources: shown.map((m) => `${m.type}/${m.id}`),
-    patients: [...new Set(shown.map((m) => m.patientId).filter((p): p is string => !!p))],
+    patients: await auditPatients(reader, shown),
   };
   return { status: 200, headers: {}, body: { kind: 'json', json: bundleJson(header, entries) }, audit };
 }

@@ -154,7 +154,20 @@ export async function transaction(
   const { plans, refMap } = assignIds(planned);
   const results = new Array<EntryResult>(planned.length);
 
+  const ordered = [...planned].sort((a, b) => (ORDER[a.op.kind] ?? 3) - (ORDER[b.op.kind] ?? 3) || a.index - b.index);
+  const planOf = new Map(plans.map((p) => [p.entry.index, p]));
+
   await core.storage.transaction(async (tx) => {
+    // DELETE entries first (FHIR order): a conditional create must not match what the Bundle deletes.
+    for (const entry of ordered) {
+      const op = entry.op;
+      try {
+        if (op.kind === 'delete') results[entry.index] = deleteResult(await commitDelete(core, tx, ctx, op.type, op.id, parseIfMatch(entry.ifMatch)));
+        else if (op.kind === 'conditional-delete') results[entry.index] = deleteResult(await commitConditionalDelete(core, tx, ctx, op.type, entry.query));
+      } catch (e) {
+        failEntry(entry, e);
+      }
+    }
     for (const plan of plans) {
       const ifNoneExist = plan.entry.ifNoneExist;
       if (plan.entry.op.kind !== 'create' || ifNoneExist === undefined) continue;
@@ -174,14 +187,10 @@ export async function transaction(
         failEntry(plan.entry, e);
       }
     }
-    const ordered = [...planned].sort((a, b) => (ORDER[a.op.kind] ?? 3) - (ORDER[b.op.kind] ?? 3) || a.index - b.index);
-    const planOf = new Map(plans.map((p) => [p.entry.index, p]));
     for (const entry of ordered) {
       try {
         const op = entry.op;
-        if (op.kind === 'delete') results[entry.index] = deleteResult(await commitDelete(core, tx, ctx, op.type, op.id, parseIfMatch(entry.ifMatch)));
-        else if (op.kind === 'conditional-delete') results[entry.index] = deleteResult(await commitConditionalDelete(core, tx, ctx, op.type, entry.query));
-        else if (op.kind === 'create' || op.kind === 'update') {
+        if (op.kind === 'create' || op.kind === 'update') {
           const plan = planOf.get(entry.index)!;
           if (plan.existing !== undefined) {
             const v = await tx.readCurrent(plan.type, plan.existing);

@@ -91,9 +91,15 @@ export async function checkLinks(tx: StorageTx, links: LocatedLink[], exposedTyp
   if (links.length === 0) return;
   const found = await tx.existing(links.filter((l) => exposedTypes.has(l.targetType)));
   const missing = links.filter((l) => !found.has(`${l.targetType}/${l.targetId}`));
-  if (missing.length === 0) return;
-  throw new FhirError(
-    422,
-    missing.map((l) => issue('not-found', `${l.path}: ${l.targetType}/${l.targetId} does not exist on this server`, l.path)),
-  );
+  const issues = missing.map((l) => issue('not-found', `${l.path}: ${l.targetType}/${l.targetId} does not exist on this server`, l.path));
+  // A versioned reference (Type/id/_history/n) must name a version that exists (and is no deletion).
+  for (const l of links) {
+    if (!l.versions || !found.has(`${l.targetType}/${l.targetId}`)) continue;
+    for (const { version, path } of l.versions) {
+      const v = await tx.readVersion(l.targetType, l.targetId, version);
+      if (!v || v.deleted) issues.push(issue('not-found', `${path}: ${l.targetType}/${l.targetId} has no version ${version}`, path));
+    }
+  }
+  if (issues.length === 0) return;
+  throw new FhirError(422, issues);
 }

@@ -3,13 +3,13 @@
  * attachments (hash, size, large bytes to Binary), search index entries and reference links.
  * Pure CPU work: no storage access.
  */
-import { errors, FhirError } from '../../fhir/errors.js';
+import { errors, FhirError, issue } from '../../fhir/errors.js';
 import type { IndexEntry } from '../../fhir/search/index-entry.js';
 import { NON_HOLDING_TYPES, type EngineDeps, type RequestContext } from '../engine-deps.js';
 import { labelMaskOf } from '../access/audience.js';
 import { membershipsOf, type Membership } from '../access/circle-memberships.js';
 import { compartmentOf, type Compartment } from '../access/compartment.js';
-import { collectLinks, type LocatedLink } from '../references.js';
+import { collectLinks, urnUuidReferences, type LocatedLink } from '../references.js';
 import { attachmentPathsOf, processAttachments, type AttachmentPath, type ExtractedBinary } from './attachments.js';
 
 export type JsonObject = Record<string, unknown>;
@@ -58,6 +58,13 @@ export class WritePreparer {
     const { structural, profile } = this.deps.validator.validate(resource, pathPrefix);
     if (structural.length > 0) throw new FhirError(400, structural);
     if (profile.length > 0) throw new FhirError(422, profile);
+    // Inside a transaction they were rewritten to the entries' resources; anywhere else they resolve to nothing.
+    const unresolved = NON_HOLDING_TYPES.has(type) ? [] : urnUuidReferences(resource, pathPrefix);
+    if (unresolved.length > 0) {
+      throw errors.unprocessable(
+        unresolved.map((path) => issue('not-found', `${path}: a urn:uuid: reference only resolves to an entry of the same transaction Bundle; reference a resource of this server as Type/id`, path)),
+      );
+    }
 
     let blob: Buffer | undefined;
     if (type === 'Binary' && typeof resource.data === 'string') {

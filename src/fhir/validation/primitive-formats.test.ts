@@ -16,6 +16,22 @@ describe('primitive formats', () => {
     }
   });
 
+  it('strings (and the types derived from them) may not exceed 1 MB; base64Binary may', () => {
+    const max = 'x'.repeat(1024 * 1024);
+    for (const t of ['string', 'markdown', 'code', 'uri']) {
+      assert.equal(valid(t, max), true, t);
+      assert.match(compilePrimitiveChecker(defs, t).check(`${max}x`) ?? '', /1048577 characters: FHIR strings may not exceed 1048576/, t);
+    }
+    assert.equal(valid('base64Binary', 'AAAA'.repeat(300_000)), true);
+  });
+
+  it('no string-based primitive takes C0 control characters (the uri and code regexes alone would)', () => {
+    for (const t of ['string', 'uri', 'code', 'id', 'canonical', 'markdown']) {
+      assert.equal(compilePrimitiveChecker(defs, t).check('a\u0000b'), 'contains a forbidden control character', t);
+    }
+    assert.equal(valid('string', 'ligne 1\r\n\tligne 2'), true);
+  });
+
   it('anchors the published regexes', () => {
     assert.equal(valid('id', 'abc-1.2'), true);
     assert.equal(valid('id', 'abc/1'), false);

@@ -22,6 +22,11 @@ export interface PrimitiveChecker {
 const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;
 
+/** FHIR strings "SHALL NOT exceed 1MB (1024*1024 characters) in size" (R4 datatypes, string). */
+export const MAX_STRING_LENGTH = 1024 * 1024;
+const tooLong = (s: string): string | undefined =>
+  s.length > MAX_STRING_LENGTH ? `${s.length} characters: FHIR strings may not exceed ${MAX_STRING_LENGTH} characters (1 MB)` : undefined;
+
 /** Characters a FHIR string must not contain: C0 controls other than tab, CR and LF. */
 const FORBIDDEN_CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]/;
 const BASE64_COMPACT = /^[A-Za-z0-9+/]*={0,2}$/;
@@ -124,7 +129,7 @@ export function compilePrimitiveChecker(defs: Definitions, type: string): Primit
       return {
         type,
         json: 'string',
-        check: (v) => (FORBIDDEN_CONTROL.test(v as string) ? 'contains a forbidden control character' : undefined),
+        check: (v) => (type !== 'xhtml' && tooLong(v as string)) || (FORBIDDEN_CONTROL.test(v as string) ? 'contains a forbidden control character' : undefined),
       };
     case 'base64Binary':
       return { type, json: 'string', check: (v) => base64Problem(v as string) };
@@ -140,6 +145,12 @@ export function compilePrimitiveChecker(defs: Definitions, type: string): Primit
     json,
     check(value) {
       const s = typeof value === 'string' ? value : String(value);
+      if (json === 'string') {
+        const long = tooLong(s);
+        if (long) return long;
+        // Some published regexes (uri, code: \S) let C0 controls through; no FHIR primitive allows them.
+        if (FORBIDDEN_CONTROL.test(s)) return 'contains a forbidden control character';
+      }
       if (regex && !regex.test(s)) return `'${showValue(s)}' is not a valid ${type}`;
       if (isDate && !calendarDayExists(s)) return `'${showValue(s)}' is not a valid ${type} (no such day)`;
       return undefined;
