@@ -116,10 +116,21 @@ describe('audit log', () => {
       content: [{ attachment: { contentType: 'text/plain', data: 'eA==' } }],
     });
     const since = await eventCount();
-    const r = await t.request('GET', '/DocumentReference?type=OBS&_count=100', undefined, as('system'));
+    const r = await t.request('GET', '/DocumentReference?type=OBS&_count=100&_include=DocumentReference:author', undefined, as('system'));
     assert.equal(r.status, 200);
     const events = await eventsAfter(since);
     assert.deepEqual(events.map((e) => e.entity[0].what.reference).sort(), ['Patient/P', 'Patient/Q']);
+    // Each event names that notebook's notes only, and the directory resources shown beside them.
+    const entries = r.body.entry.map((e: any) => e.resource);
+    const notesOf = (p: string) => entries.filter((x: any) => x.resourceType === 'DocumentReference' && x.subject.reference === p).map((x: any) => `DocumentReference/${x.id}`).sort();
+    const directory = entries.filter((x: any) => x.resourceType !== 'DocumentReference').map((x: any) => `${x.resourceType}/${x.id}`).sort();
+    assert.ok(notesOf('Patient/P').length > 0 && notesOf('Patient/Q').length > 0 && directory.length > 0);
+    for (const e of events) {
+      const patient = e.entity[0].what.reference as string;
+      const named = entities(e).slice(1) as string[];
+      assert.deepEqual(named.filter((x) => x.startsWith('DocumentReference/')).sort(), notesOf(patient), patient);
+      assert.deepEqual(named.filter((x) => !x.startsWith('DocumentReference/')).sort(), directory, patient);
+    }
     for (const e of events) assert.deepEqual(e.agent[1].who.identifier, { system: 'urn:ietf:params:oauth:client-id', value: 'platform' });
   });
 

@@ -8,21 +8,42 @@ import type { StorageReader, StoredVersion } from './storage-port.js';
 
 const DEPENDENT = new Set(['Binary', 'Provenance']);
 
-export async function auditPatients(reader: StorageReader, versions: StoredVersion[]): Promise<string[]> {
-  const out = new Set<string>();
+export interface AuditedResources {
+  /** Every resource shown (`refOf` of each version). */
+  resources: string[];
+  /** The notebooks concerned, in order of first appearance. */
+  patients: string[];
+  /** Per notebook, the resources of it that were shown; resources of no notebook are in none. */
+  byPatient: Record<string, string[]>;
+}
+
+/** What an AuditEvent of a read returning `versions` names (`refOf`: how each is written). */
+export async function auditedResources(reader: StorageReader, versions: StoredVersion[], refOf: (v: StoredVersion) => string): Promise<AuditedResources> {
+  const out: AuditedResources = { resources: [], patients: [], byPatient: {} };
   const ownerPatient = new Map<string, string | null | undefined>();
   for (const v of versions) {
-    if (v.patientId) {
-      out.add(v.patientId);
-      continue;
+    const ref = refOf(v);
+    out.resources.push(ref);
+    let patient = v.patientId ?? undefined;
+    if (!patient && DEPENDENT.has(v.type) && v.json) {
+      const owner = compartmentOf(JSON.parse(v.json) as Record<string, unknown>).owner;
+      if (owner) {
+        const key = `${owner.type}/${owner.id}`;
+        if (!ownerPatient.has(key)) ownerPatient.set(key, (await reader.readCurrent(owner.type, owner.id))?.patientId);
+        patient = ownerPatient.get(key) ?? undefined;
+      }
     }
-    if (!DEPENDENT.has(v.type) || !v.json) continue;
-    const owner = compartmentOf(JSON.parse(v.json) as Record<string, unknown>).owner;
-    if (!owner) continue;
-    const key = `${owner.type}/${owner.id}`;
-    if (!ownerPatient.has(key)) ownerPatient.set(key, (await reader.readCurrent(owner.type, owner.id))?.patientId);
-    const patient = ownerPatient.get(key);
-    if (patient) out.add(patient);
+    if (!patient) continue;
+    const list = out.byPatient[patient];
+    if (list) list.push(ref);
+    else {
+      out.patients.push(patient);
+      out.byPatient[patient] = [ref];
+    }
   }
-  return [...out];
+  return out;
+}
+
+export async function auditPatients(reader: StorageReader, versions: StoredVersion[]): Promise<string[]> {
+  return (await auditedResources(reader, versions, (v) => `${v.type}/${v.id}`)).patients;
 }

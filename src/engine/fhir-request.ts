@@ -41,7 +41,8 @@ export interface FhirResponse {
   body?: ResponseBody;
   headers: Record<string, string>;
   /** What the response disclosed or changed, for the audit log (never sent to the client). */
-  audit?: { resources: string[]; patients: string[] };
+  /** What the AuditEvents name: every resource shown, the notebooks, and per notebook its resources shown. */
+  audit?: { resources: string[]; patients: string[]; byPatient?: Record<string, string[]> };
 }
 
 /** Parsed `Prefer` header. */

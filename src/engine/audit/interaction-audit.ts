@@ -54,6 +54,10 @@ export function auditEventsFor(
   }
   const patients = response?.audit?.patients ?? [];
   if (patients.length <= 1) return [auditEventFor(patients[0] ? { ...base, patientId: patients[0] } : base)];
-  // A search spanning several notebooks: one event per patient, each naming only that patient's resources.
-  return patients.map((patientId) => auditEventFor({ ...base, patientId }));
+  // A search spanning several notebooks: one event per patient, each naming only that patient's
+  // resources (the directory resources shown beside them, authors and the like, in every one).
+  const byPatient = response?.audit?.byPatient;
+  const inNotebook = new Set(Object.values(byPatient ?? {}).flat());
+  const shared = base.resources.filter((r) => !inNotebook.has(r));
+  return patients.map((patientId) => auditEventFor({ ...base, patientId, resources: byPatient ? [...(byPatient[patientId] ?? []), ...shared] : base.resources }));
 }

@@ -5,7 +5,7 @@ import type { RequestContext } from '../engine-deps.js';
 import type { EngineCore } from '../engine-core.js';
 import type { FhirResponse } from '../fhir-request.js';
 import { decodeCursor, encodeCursor } from '../paging-cursor.js';
-import { auditPatients } from '../audit-patients.js';
+import { auditedResources } from '../audit-patients.js';
 import { etag, instant } from '../resource-ids.js';
 import type { HistoryEntry, HistoryQuery, StorageReader } from '../storage-port.js';
 
@@ -87,9 +87,6 @@ export async function history(
     if (p.since !== undefined) countQuery.since = p.since;
     header.total = await reader.countHistory(countQuery, access);
   }
-  const audit = {
-    resources: page.map((e) => `${e.type}/${e.id}/_history/${e.version}`),
-    patients: await auditPatients(reader, page),
-  };
+  const audit = await auditedResources(reader, page, (e) => `${e.type}/${e.id}/_history/${e.version}`);
   return { status: 200, headers: {}, body: { kind: 'json', json: bundleJson(header, page.map((e) => entryOf(e, ctx))) }, audit };
 }

@@ -9,7 +9,7 @@ import type { FhirResponse, Preferences } from '../fhir-request.js';
 import { decodeCursor, encodeCursor } from '../paging-cursor.js';
 import { expandPractitionerChains } from '../rules/practitioner-chains.js';
 import { shaperFor } from '../search-shaping.js';
-import { auditPatients } from '../audit-patients.js';
+import { auditedResources } from '../audit-patients.js';
 import type { SearchQuery, StorageReader } from '../storage-port.js';
 
 const queryString = (params: Array<[string, string]>): string =>
@@ -73,10 +73,7 @@ export async function search(
   const header: Parameters<typeof bundleJson>[0] = { type: 'searchset', link };
   if (total !== undefined) header.total = total;
   const shown = [...result.matches, ...included];
-  const audit = {
-    resources: shown.map((m) => `${m.type}/${m.id}`),
-    patients: await auditPatients(reader, shown),
-  };
+  const audit = await auditedResources(reader, shown, (m) => `${m.type}/${m.id}`);
   return { status: 200, headers: {}, body: { kind: 'json', json: bundleJson(header, entries) }, audit };
 }
 
