@@ -40,9 +40,11 @@ export async function search(
   const request = parseSearchRequest(core, type, query, prefer, ctx);
   checkChainScopes(ctx, request.filters);
   const countOnly = request.summary === 'count';
+  // `_count=0` asks for no entries: the total is then all the page can say (unless `_total=none`).
+  const noEntries = request.count === 0;
   const q: SearchQuery = {
     request: countOnly ? { ...request, count: 0, include: [], revinclude: [] } : request,
-    countTotal: countOnly || request.total === 'accurate' || request.total === 'estimate',
+    countTotal: countOnly || request.total === 'accurate' || request.total === 'estimate' || (noEntries && request.total !== 'none'),
     access,
   };
   if (request.cursor !== undefined) q.after = decodeCursor(request.cursor);
@@ -53,7 +55,8 @@ export async function search(
   const link: BundleLink[] = [{ relation: 'self', url: kept.length ? `${self}?${queryString(kept)}` : self }];
   if (result.next) link.push({ relation: 'next', url: `${self}?${queryString([...kept, ['_cursor', encodeCursor(result.next)]])}` });
   let total = result.total;
-  if (total === undefined && !result.next && q.after === undefined && request.total !== 'none') total = result.matches.length;
+  // A single page holding every match gives its size as the total (not a page of size 0).
+  if (total === undefined && !noEntries && !result.next && q.after === undefined && request.total !== 'none') total = result.matches.length;
 
   const shape = shaperFor(core.deps.defs, request.summary, request.elements);
   const entries: string[] = [];
