@@ -6,7 +6,7 @@ import { bundleJson, entryJson, type BundleLink } from '../bundle-json.js';
 import type { RequestContext } from '../engine-deps.js';
 import type { EngineCore } from '../engine-core.js';
 import type { FhirResponse, Preferences } from '../fhir-request.js';
-import { decodeCursor, encodeCursor } from '../paging-cursor.js';
+import { decodeSearchCursor, encodeSearchCursor } from '../paging-cursor.js';
 import { expandPractitionerChains } from '../rules/practitioner-chains.js';
 import { shaperFor } from '../search-shaping.js';
 import type { SearchQuery, StorageReader } from '../storage-port.js';
@@ -47,13 +47,16 @@ export async function search(
     countTotal: countOnly || request.total === 'accurate' || request.total === 'estimate' || (noEntries && request.total !== 'none'),
     access,
   };
-  if (request.cursor !== undefined) q.after = decodeCursor(request.cursor);
+  if (request.cursor !== undefined) q.after = decodeSearchCursor(request.cursor, request.sort);
   const result = await reader.search(q);
 
-  const kept = query.filter(([k]) => k !== '_cursor');
-  const self = `${ctx.baseUrl}/${type}`;
-  const link: BundleLink[] = [{ relation: 'self', url: kept.length ? `${self}?${queryString(kept)}` : self }];
-  if (result.next) link.push({ relation: 'next', url: `${self}?${queryString([...kept, ['_cursor', encodeCursor(result.next)]])}` });
+  // Links carry the parameters actually processed (FHIR: the self link tells which were used),
+  // so a next link never repeats a parameter that only `handling=lenient` let through.
+  const kept = processedParams(query, request.ignored).filter(([k]) => k !== '_cursor');
+  const base = `${ctx.baseUrl}/${type}`;
+  const url = (params: Array<[string, string]>) => (params.length ? `${base}?${queryString(params)}` : base);
+  const link: BundleLink[] = [{ relation: 'self', url: url(request.cursor === undefined ? kept : [...kept, ['_cursor', request.cursor]]) }];
+  if (result.next) link.push({ relation: 'next', url: url([...kept, ['_cursor', encodeSearchCursor(request.sort, result.next)]]) });
   let total = result.total;
   // A single page holding every match gives its size as the total (not a page of size 0).
   if (total === undefined && !noEntries && !result.next && q.after === undefined && request.total !== 'none') total = result.matches.length;
@@ -80,6 +83,18 @@ export async function search(
     patients: [...new Set(shown.map((m) => m.patientId).filter((p): p is string => !!p))],
   };
   return { status: 200, headers: {}, body: { kind: 'json', json: bundleJson(header, entries) }, audit };
+}
+
+/** The query parameters without the ones the parser ignored (each ignored occurrence removed once). */
+function processedParams(query: Array<[string, string]>, ignored: SearchRequest['ignored']): Array<[string, string]> {
+  if (ignored.length === 0) return query;
+  const left = [...ignored];
+  return query.filter(([k, v]) => {
+    const i = left.findIndex((x) => x.name === k && x.value === v);
+    if (i < 0) return true;
+    left.splice(i, 1);
+    return false;
+  });
 }
 
 /** Chained criteria read their target types: the token must allow searching them. */

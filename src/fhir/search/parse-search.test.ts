@@ -378,7 +378,7 @@ test('lenient mode drops bad parameters and reports them; empty values are ignor
   );
   assert.match(r.ignored[0]!.reason, /Unknown search parameter 'foo'/);
   assert.match(r.ignored[1]!.reason, /Invalid date 'bad' for parameter 'date'/);
-  assert.deepEqual(r.ignored[4], { name: 'subject', reason: 'empty value' });
+  assert.deepEqual(r.ignored[4], { name: 'subject', value: '', reason: 'empty value' });
   // strict mode also ignores an empty value
-  assert.deepEqual(parse('subject=&type=OBS').ignored, [{ name: 'subject', reason: 'empty value' }]);
+  assert.deepEqual(parse('subject=&type=OBS').ignored, [{ name: 'subject', value: '', reason: 'empty value' }]);
 });
