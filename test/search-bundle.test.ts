@@ -91,7 +91,15 @@ describe('search: Bundle shape and includes', () => {
     assert.deepEqual(provenances.map((p: any) => p.target[0].reference).sort(), ['DocumentReference/n1/_history/1', 'DocumentReference/n3/_history/1']);
     for (const e of b.entry) assert.equal(e.fullUrl, `${t.base}/${e.resource.resourceType}/${e.resource.id}`);
     assert.deepEqual(await s.included('/Patient?_id=p2&_revinclude=DocumentReference:subject&_revinclude=Provenance:target'), ['DocumentReference/n3', 'DocumentReference/n5']);
-    for (const bad of ['Provenance:nosuch', 'Patient:link:Organization', 'DocumentReference:relatesto']) {
+    // wildcards: every reference parameter of the source type (of every type for *) that can refer here
+    assert.deepEqual(await s.included('/Patient?_id=p2&_revinclude=DocumentReference:*'), ['DocumentReference/n3', 'DocumentReference/n5']);
+    // n8 is a copy of n7: also written by dr-dupont
+    assert.deepEqual(await s.included('/Practitioner?_id=dr-dupont&_revinclude=*'), ['DocumentReference/n1', 'DocumentReference/n7', 'DocumentReference/n8', 'PractitionerRole/role-dupont']);
+    const starred = await s.included('/DocumentReference?_id=n1&_revinclude=*');
+    assert.deepEqual(starred.filter((x) => !x.startsWith('Provenance/')), ['DocumentReference/n7']);
+    assert.equal(starred.length, 2, starred.join());
+    assert.deepEqual(await s.included('/DocumentReference?_id=n3&_revinclude=Provenance:*'), (await s.included('/DocumentReference?_id=n3&_revinclude=Provenance:target')));
+    for (const bad of ['Provenance:nosuch', 'Patient:link:Organization', 'DocumentReference:relatesto', 'DocumentReference:*:Patient']) {
       assert.equal((await s.status(`/Patient?_revinclude=${bad}`)).status, 400, bad);
     }
   });
