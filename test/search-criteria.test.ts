@@ -31,7 +31,7 @@ const extras = [
   // p4: the same identifier value in another system.
   { resourceType: 'Patient', id: 'p4', identifier: [{ system: LOCAL, value: 'LOC-1' }], name: [{ family: 'Dupond', given: ['Zoé'] }], gender: 'female' },
   { resourceType: 'Organization', id: 'org-1', identifier: [{ system: identifierSystems.nationalStructure, value: '100000001' }], name: 'EHPAD Les Tilleuls' },
-  { resourceType: 'Device', id: 'scale-2', identifier: [{ system: LOCAL, value: 'SN-2' }], deviceName: [{ name: 'Balance connectée', type: 'user-friendly-name' }] },
+  { resourceType: 'Device', id: 'scale-2', identifier: [{ system: LOCAL, value: 'SN-2' }], deviceName: [{ name: 'Balance connectée', type: 'user-friendly-name' }], url: 'https://devices.example.org/balance/2' },
   { resourceType: 'RelatedPerson', id: 'rp-paul', patient: { reference: 'Patient/p1' }, identifier: [{ system: LOCAL, value: 'RP-2' }], name: [{ family: 'Lefèvre', given: ['Paul'] }] },
   // n8 answers n2 (written by role-dupont); n9, n10 by the organisation and the device; n11 by the relative.
   extraNote('n8', 'Organization/org-1', 'n2', 'Note générale'),
@@ -147,6 +147,22 @@ describe('search: criteria', () => {
     assert.deepEqual(await notes('author.identifier=SN-2,RP-2'), ['n10', 'n9']);
     // two chains ANDed: Dupont's notes on the patient with this NIR
     assert.deepEqual(await notes('author:Practitioner.family=dupont&subject:Patient.identifier=2990000000002'), []);
+  });
+
+  it(':missing on token, string, reference and date parameters; uri exact, :below, :above', async () => {
+    assert.deepEqual(await s.ids('/Patient?gender:missing=true'), ['p3']);
+    assert.deepEqual(await s.ids('/Patient?gender:missing=false&family=dup'), ['p2', 'p4']);
+    assert.deepEqual(await s.ids('/Patient?birthdate:missing=false'), []);
+    assert.deepEqual(await notes('relatesto:missing=false'), ['n10', 'n7', 'n8']);
+    assert.deepEqual(await notes('relatesto:missing=true&author:missing=false&type=GEN'), ['n4', 'n9']);
+    assert.deepEqual(await notes('description:missing=true'), ['n10', 'n8', 'n9']);
+    assert.deepEqual(await s.ids('/Device?identifier:missing=true'), ['scale-1']);
+    assert.equal((await s.status('/Patient?gender:missing=maybe')).status, 400);
+    assert.deepEqual(await s.ids('/Device?url=https://devices.example.org/balance/2'), ['scale-2']);
+    assert.deepEqual(await s.ids('/Device?url=https://devices.example.org/balance'), []);
+    assert.deepEqual(await s.ids('/Device?url:below=https://devices.example.org/balance'), ['scale-2']);
+    assert.deepEqual(await s.ids('/Device?url:above=https://devices.example.org/balance/2/history'), ['scale-2']);
+    assert.deepEqual(await s.ids('/Device?url:above=https://devices.example.org/balance'), []);
   });
 
   it('chains of three links; a fourth is refused', async () => {
