@@ -106,7 +106,7 @@ describe('search: unknown and unsupported parameters', () => {
       assert.equal((await s.status(`/DocumentReference?${q}`)).status, 400, q);
     }
     const forge = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
-    for (const [sort, v] of [['', ['x', 'y']], ['', ['', 'y']], ['-date', ['-date', 'abc', 1]], ['-date', ['-date', 1]], ['_id', ['_id', 5, 1]], ['', {}]] as const) {
+    for (const [sort, v] of [['', ['x', 'y']], ['', ['', 'y']], ['-date', ['-date', 'abc', 1]], ['-date', ['-date', 1e300, 1]], ['_lastUpdated', ['_lastUpdated', 1.5, 1]], ['', ['', 1e300]], ['-date', ['-date', 1]], ['_id', ['_id', 5, 1]], ['', {}]] as const) {
       const q = `/DocumentReference?_count=2${sort ? `&_sort=${sort}` : ''}&_cursor=${forge(v)}`;
       assert.equal((await s.status(q)).status, 400, JSON.stringify(v));
     }

@@ -18,7 +18,9 @@ export function decodeCursor(cursor: string, param = '_cursor'): Array<string | 
 
 /** The sort a search cursor belongs to (`-date,_id`). */
 const sortSignature = (sort: readonly SortKey[]): string => sort.map((k) => `${k.descending ? '-' : ''}${k.param}`).join(',');
-const NUMERIC_SORT = new Set(['date', 'number', 'quantity']);
+/** The type of a position value for a sort key: dates are epoch ms, numbers finite, others text. */
+const validValue = (k: SortKey, v: unknown): boolean =>
+  k.type === 'date' ? Number.isSafeInteger(v) : k.type === 'number' || k.type === 'quantity' ? Number.isFinite(v) : typeof v === 'string';
 
 /**
  * A search position (one value per sort key, then the storage key) as a cursor that names the
@@ -34,7 +36,7 @@ export function decodeSearchCursor(cursor: string, sort: readonly SortKey[]): Ar
   const valid =
     signature === sortSignature(sort) &&
     position.length === sort.length + 1 &&
-    sort.every((k, i) => typeof position[i] === (NUMERIC_SORT.has(k.type) ? 'number' : 'string')) &&
+    sort.every((k, i) => validValue(k, position[i])) &&
     Number.isSafeInteger(position[sort.length]);
   if (!valid) throw errors.badRequest('The paging cursor does not belong to this search (its sort or its values differ)', '_cursor');
   return position;
