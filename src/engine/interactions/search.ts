@@ -6,7 +6,7 @@ import { bundleJson, entryJson, type BundleLink } from '../bundle-json.js';
 import type { RequestContext } from '../engine-deps.js';
 import type { EngineCore } from '../engine-core.js';
 import type { FhirResponse, Preferences } from '../fhir-request.js';
-import { decodeCursor, encodeCursor } from '../paging-cursor.js';
+import { decodeSearchCursor, encodeSearchCursor } from '../paging-cursor.js';
 import { expandPractitionerChains } from '../rules/practitioner-chains.js';
 import { shaperFor } from '../search-shaping.js';
 import { auditedResources } from '../audit-patients.js';
@@ -41,20 +41,26 @@ export async function search(
   const request = parseSearchRequest(core, type, query, prefer, ctx);
   checkChainScopes(ctx, request.filters);
   const countOnly = request.summary === 'count';
+  // `_count=0` asks for no entries: the total is then all the page can say (unless `_total=none`).
+  const noEntries = request.count === 0;
   const q: SearchQuery = {
     request: countOnly ? { ...request, count: 0, include: [], revinclude: [] } : request,
-    countTotal: countOnly || request.total === 'accurate' || request.total === 'estimate',
+    countTotal: countOnly || request.total === 'accurate' || request.total === 'estimate' || (noEntries && request.total !== 'none'),
     access,
   };
-  if (request.cursor !== undefined) q.after = decodeCursor(request.cursor);
+  if (request.cursor !== undefined) q.after = decodeSearchCursor(request.cursor, request.sort);
   const result = await reader.search(q);
 
-  const kept = query.filter(([k]) => k !== '_cursor');
-  const self = `${ctx.baseUrl}/${type}`;
-  const link: BundleLink[] = [{ relation: 'self', url: kept.length ? `${self}?${queryString(kept)}` : self }];
-  if (result.next) link.push({ relation: 'next', url: `${self}?${queryString([...kept, ['_cursor', encodeCursor(result.next)]])}` });
+  // Links carry the parameters actually processed (FHIR: the self link tells which were used),
+  // so a next link never repeats a parameter that only `handling=lenient` let through.
+  const kept = processedParams(query, request.ignored).filter(([k]) => k !== '_cursor');
+  const base = `${ctx.baseUrl}/${type}`;
+  const url = (params: Array<[string, string]>) => (params.length ? `${base}?${queryString(params)}` : base);
+  const link: BundleLink[] = [{ relation: 'self', url: url(request.cursor === undefined ? kept : [...kept, ['_cursor', request.cursor]]) }];
+  if (result.next) link.push({ relation: 'next', url: url([...kept, ['_cursor', encodeSearchCursor(request.sort, result.next)]]) });
   let total = result.total;
-  if (total === undefined && !result.next && q.after === undefined && request.total !== 'none') total = result.matches.length;
+  // A single page holding every match gives its size as the total (not a page of size 0).
+  if (total === undefined && !noEntries && !result.next && q.after === undefined && request.total !== 'none') total = result.matches.length;
 
   const shape = shaperFor(core.deps.defs, request.summary, request.elements);
   const entries: string[] = [];
@@ -75,6 +81,18 @@ export async function search(
   const shown = [...result.matches, ...included];
   const audit = await auditedResources(reader, shown, (m) => `${m.type}/${m.id}`);
   return { status: 200, headers: {}, body: { kind: 'json', json: bundleJson(header, entries) }, audit };
+}
+
+/** The query parameters without the ones the parser ignored (each ignored occurrence removed once). */
+function processedParams(query: Array<[string, string]>, ignored: SearchRequest['ignored']): Array<[string, string]> {
+  if (ignored.length === 0) return query;
+  const left = [...ignored];
+  return query.filter(([k, v]) => {
+    const i = left.findIndex((x) => x.name === k && x.value === v);
+    if (i < 0) return true;
+    left.splice(i, 1);
+    return false;
+  });
 }
 
 /** Chained criteria read their target types: the token must allow searching them. */

@@ -4,6 +4,7 @@
  */
 import type { Definitions } from '../definitions/model.js';
 import { errors } from '../errors.js';
+import { isIndexedParam } from './indexed-params.js';
 import { splitOrValues, unescapeValue } from './parse-values.js';
 import type { IncludeSpec, SearchRequest, SortKey, SummaryMode, TotalMode } from './search-request.js';
 
@@ -65,15 +66,35 @@ function parseElements(ctx: ResultParamContext, value: string): string[] {
 }
 
 /**
+ * `_revinclude` wildcards (`Type:*`, `*`) as one spec per reference parameter: those of `Type`
+ * (of every exposed type for `*`) that can refer to the searched type, or to anything with
+ * `:iterate`.
+ */
+function reverseWildcard(ctx: ResultParamContext, sourceType: string | null, iterate: boolean): IncludeSpec[] {
+  const sources = sourceType === null ? [...ctx.exposedTypes].sort() : [sourceType];
+  const specs: IncludeSpec[] = [];
+  for (const type of sources) {
+    for (const [code, def] of Object.entries(ctx.defs.searchParams[type] ?? {})) {
+      if (def.type !== 'reference' || !isIndexedParam(def)) continue;
+      const targets = def.targets ?? [];
+      if (!iterate && targets.length > 0 && !targets.includes(ctx.resourceType)) continue;
+      specs.push({ sourceType: type, param: code, targetType: null, iterate });
+    }
+  }
+  return specs;
+}
+
+/**
  * `Type:param[:TargetType]`, `Type:*` or `*`. For `_include` without `:iterate` the source type
  * must be the searched type; for `_revinclude` without it, the parameter must be able to refer
- * to the searched type.
+ * to the searched type. Reverse wildcards expand to one spec per parameter.
  */
-function parseInclude(ctx: ResultParamContext, name: string, value: string, reverse: boolean, iterate: boolean): IncludeSpec {
+function parseInclude(ctx: ResultParamContext, name: string, value: string, reverse: boolean, iterate: boolean): IncludeSpec[] {
   const { defs, resourceType } = ctx;
   const v = unescapeValue(value).trim();
   if (v === '*') {
-    return { sourceType: reverse || iterate ? '*' : resourceType, param: '*', targetType: null, iterate };
+    if (reverse) return reverseWildcard(ctx, null, iterate);
+    return [{ sourceType: iterate ? '*' : resourceType, param: '*', targetType: null, iterate }];
   }
   const parts = v.split(':');
   if (parts.length < 2 || parts.length > 3 || parts.some((p) => p.length === 0)) {
@@ -88,7 +109,7 @@ function parseInclude(ctx: ResultParamContext, name: string, value: string, reve
   }
   if (param === '*') {
     if (target !== undefined) throw errors.badRequest(`Invalid '${name}' value '${v}': a wildcard takes no target type`);
-    return { sourceType, param, targetType: null, iterate };
+    return reverse ? reverseWildcard(ctx, sourceType, iterate) : [{ sourceType, param, targetType: null, iterate }];
   }
   const def = defs.searchParams[sourceType]?.[param];
   if (!def || def.type !== 'reference') throw errors.badRequest(`'${param}' is not a reference parameter of ${sourceType} ('${name}')`);
@@ -107,7 +128,7 @@ function parseInclude(ctx: ResultParamContext, name: string, value: string, reve
       throw errors.badRequest(`'${name}=${v}': the target type must be ${resourceType}`);
     }
   }
-  return { sourceType, param, targetType: target ?? null, iterate };
+  return [{ sourceType, param, targetType: target ?? null, iterate }];
 }
 
 /** Applies result parameter `name` (its base name is in RESULT_PARAMS) to `req`. */
@@ -147,10 +168,11 @@ export function applyResultParam(ctx: ResultParamContext, req: SearchRequest, na
       return;
     case '_include':
     case '_revinclude': {
-      const spec = parseInclude(ctx, name, value, base === '_revinclude', modifier !== null);
       const list = base === '_include' ? req.include : req.revinclude;
-      if (!list.some((s) => s.sourceType === spec.sourceType && s.param === spec.param && s.targetType === spec.targetType && s.iterate === spec.iterate)) {
-        list.push(spec);
+      for (const spec of parseInclude(ctx, name, value, base === '_revinclude', modifier !== null)) {
+        if (!list.some((s) => s.sourceType === spec.sourceType && s.param === spec.param && s.targetType === spec.targetType && s.iterate === spec.iterate)) {
+          list.push(spec);
+        }
       }
       return;
     }

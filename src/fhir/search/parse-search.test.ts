@@ -360,6 +360,16 @@ test('_include and _revinclude', () => {
     { sourceType: 'DocumentReference', param: 'subject', targetType: null, iterate: false },
   ]);
   assert.deepEqual(parse('_include=DocumentReference:*').include, [{ sourceType: 'DocumentReference', param: '*', targetType: null, iterate: false }]);
+  // reverse wildcards: one spec per reference parameter that can refer to the searched type
+  const rev = (q: string, type: string) => parse(q, type).revinclude.map((x) => `${x.sourceType}:${x.param}${x.iterate ? '+' : ''}`);
+  assert.deepEqual(rev('_revinclude=DocumentReference:*', 'Patient').sort(), ['DocumentReference:author', 'DocumentReference:patient', 'DocumentReference:related', 'DocumentReference:subject']);
+  assert.ok(rev('_revinclude=DocumentReference:*', 'DocumentReference').includes('DocumentReference:relatesto'));
+  assert.ok(!rev('_revinclude=DocumentReference:*', 'DocumentReference').includes('DocumentReference:subject'));
+  const all = rev('_revinclude=*', 'Patient');
+  for (const x of ['DocumentReference:subject', 'RelatedPerson:patient']) assert.ok(all.includes(x), x);
+  assert.ok(all.every((x) => !x.startsWith('CareTeam:')), 'types the server does not expose are left out');
+  assert.ok(!all.includes('PractitionerRole:practitioner'));
+  assert.ok(rev('_revinclude:iterate=*', 'Patient').includes('PractitionerRole:practitioner+'));
   assert400('_include=Patient:organization', '_include', /source type must be DocumentReference/);
   assert400('_include=DocumentReference:type', '_include', /not a reference parameter/);
   assert400('_include=DocumentReference:subject:Observation', '_include', /cannot refer to a Observation/);
@@ -378,7 +388,7 @@ test('lenient mode drops bad parameters and reports them; empty values are ignor
   );
   assert.match(r.ignored[0]!.reason, /Unknown search parameter 'foo'/);
   assert.match(r.ignored[1]!.reason, /Invalid date 'bad' for parameter 'date'/);
-  assert.deepEqual(r.ignored[4], { name: 'subject', reason: 'empty value' });
+  assert.deepEqual(r.ignored[4], { name: 'subject', value: '', reason: 'empty value' });
   // strict mode also ignores an empty value
-  assert.deepEqual(parse('subject=&type=OBS').ignored, [{ name: 'subject', reason: 'empty value' }]);
+  assert.deepEqual(parse('subject=&type=OBS').ignored, [{ name: 'subject', value: '', reason: 'empty value' }]);
 });

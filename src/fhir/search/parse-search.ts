@@ -57,7 +57,7 @@ export function parseSearch(
   };
   for (const [name, value] of params) {
     if (value === '') {
-      req.ignored.push({ name, reason: 'empty value' });
+      req.ignored.push({ name, value, reason: 'empty value' });
       continue;
     }
     try {
@@ -67,7 +67,7 @@ export function parseSearch(
       else req.filters.push(parseFilter(filterCtx, resourceType, name, value));
     } catch (e) {
       if (options.lenient && isFhirError(e)) {
-        req.ignored.push({ name, reason: e.message });
+        req.ignored.push({ name, value, reason: e.message });
         continue;
       }
       throw e;

@@ -195,6 +195,8 @@ export type SummaryMode = 'true' | 'false' | 'text' | 'data' | 'count';
 export interface IgnoredParam {
   /** The parameter name as received (with modifiers / chain). */
   name: string;
+  /** Its value as received (links leave this parameter out). */
+  value: string;
   reason: string;
 }
 
