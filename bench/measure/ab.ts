@@ -32,6 +32,8 @@ export interface PriorLatency {
 
 /** Above this probe latency a server is measured one request at a time. */
 const SLOW_MS = 250;
+/** Above this first-probe latency, probe again and keep the faster. */
+const REPROBE_MS = 10;
 
 const log = (msg: string) => process.stderr.write(`${msg}\n`);
 
@@ -46,8 +48,9 @@ interface Plan {
 
 async function probeTwice(d: ServerData, path: string, capMs: number): Promise<ProbeResult> {
   const first = await timedGet(d.server, path, capMs);
-  // a second probe discounts first-call costs (JIT, caches), unless the first one was long anyway
-  if (first.status === 0 || first.ms <= SLOW_MS || first.ms > 2000) return first;
+  // a second probe discounts first-call costs (JIT, caches, PostgreSQL's plan of a new query),
+  // which would otherwise lower the connection count (fittingConnections), unless it was long anyway
+  if (first.status === 0 || first.ms <= REPROBE_MS || first.ms > 2000) return first;
   const second = await timedGet(d.server, path, capMs);
   return second.status !== 0 && second.ms < first.ms ? second : first;
 }
