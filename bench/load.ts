@@ -8,8 +8,12 @@ import autocannon from 'autocannon';
 export type LoadRequest = autocannon.Request;
 
 export interface LoadOptions {
-  /** Origin and FHIR base, e.g. http://127.0.0.1:8080/fhir (request paths are absolute). */
-  url: string;
+  /**
+   * Origin and FHIR base, e.g. http://127.0.0.1:8080/fhir (request paths are absolute). Several
+   * URLs (processes of one server): autocannon opens connection i to URL i mod n, so the
+   * connections split evenly and each connection stays on its process (closed loop per connection).
+   */
+  url: string | string[];
   connections: number;
   durationSeconds: number;
   /** Headers sent with every request (content type, and the bench token once auth exists). */
@@ -38,7 +42,8 @@ export function runLoad(o: LoadOptions): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     const instance = autocannon(
       {
-        url: o.url,
+        // autocannon accepts an array of URLs; its type declarations say string only
+        url: o.url as string,
         connections: o.connections,
         duration: o.durationSeconds,
         headers: o.headers,

