@@ -137,6 +137,11 @@ export const migrations: Migration[] = [
       CREATE INDEX sp_uri_rid_pid ON sp_uri (rid, pid);
     `,
   },
+  {
+    version: 4,
+    description: 'resources by (type, rid): searches without a driving filter walk one type newest first instead of the whole table',
+    sql: `CREATE INDEX resources_type_rid ON resources (type, rid);`,
+  },
 ];
 
 /** Applies the migrations not yet recorded in `schema_migrations`. Returns the versions applied. */

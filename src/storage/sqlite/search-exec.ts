@@ -101,7 +101,7 @@ export class SqliteSearch {
     const order = orderBy(sorts);
 
     let from = 'resources a';
-    if (driver < 0 && req.sort.length === 0) from = 'resources a NOT INDEXED';
+    if (driver < 0 && req.sort.length === 0) from = 'resources a INDEXED BY resources_type_rid';
     else if (driver < 0 && req.sort.length === 1 && req.sort[0]!.param === '_lastUpdated') from = 'resources a INDEXED BY resources_type_updated';
 
     let total: number | undefined;
