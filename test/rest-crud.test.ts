@@ -175,6 +175,8 @@ describe('REST interactions', () => {
     assert.deepEqual(cs.body.format, ['application/fhir+json', 'json']);
     const rest = cs.body.rest[0];
     assert.deepEqual(rest.interaction.map((i: any) => i.code), ['transaction', 'batch', 'history-system']);
+    assert.deepEqual(rest.security.service, [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/restful-security-service', code: 'SMART-on-FHIR' }] }]);
+    assert.equal(rest.security.extension, undefined, 'no OAuth endpoints configured, none advertised');
     const byType = Object.fromEntries(rest.resource.map((r: any) => [r.type, r]));
     assert.deepEqual(Object.keys(byType), ['DocumentReference', 'Patient', 'Practitioner', 'PractitionerRole', 'RelatedPerson', 'Organization', 'Device', 'Binary', 'CareTeam', 'Provenance', 'AuditEvent']);
     const codes = (r: any) => r.interaction.map((i: any) => i.code);

@@ -13,6 +13,23 @@ const SERVER_WRITTEN = new Set(['AuditEvent', 'Provenance']);
 export interface CapabilityInfo {
   software: { name: string; version: string };
   releaseDate?: string;
+  /** The OAuth endpoints advertised (SMART), when configured. */
+  oauth?: { authorize?: string; token?: string };
+}
+
+/** `rest.security`: every request but /metadata needs a SMART bearer token. */
+function security(info: CapabilityInfo): Record<string, unknown> {
+  const uris = [
+    ...(info.oauth?.authorize ? [{ url: 'authorize', valueUri: info.oauth.authorize }] : []),
+    ...(info.oauth?.token ? [{ url: 'token', valueUri: info.oauth.token }] : []),
+  ];
+  return {
+    ...(uris.length > 0 ? { extension: [{ url: 'http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris', extension: uris }] } : {}),
+    cors: false,
+    service: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/restful-security-service', code: 'SMART-on-FHIR' }] }],
+    description:
+      'Bearer JWT access tokens (SMART v2 scopes, fhirUser; Pro Santé Connect claims understood), checked against the trusted issuers; see /.well-known/smart-configuration. Access follows the circle of care and the audience labels of each note.',
+  };
 }
 
 export function buildCapabilityStatement(
@@ -60,6 +77,7 @@ export function buildCapabilityStatement(
       {
         mode: 'server',
         documentation: 'Gestionnaire de cahier de liaison (CI-SIS ans.fhir.fr.cdl 3.0.0)',
+        security: security(info),
         resource,
         interaction: [{ code: 'transaction' }, { code: 'batch' }, { code: 'history-system' }],
       },

@@ -105,6 +105,8 @@ export class Engine {
     } finally {
       if (op?.kind !== 'capabilities' && this.auditor.enabled) {
         this.auditor.record(auditEventsFor(op, req, outcome, ctx.auth.caller, ctx.clientAddress, instant(this.deps.clock())));
+        const backlog = this.auditor.whenCaughtUp();
+        if (backlog) await backlog;
       }
     }
   }

@@ -139,7 +139,8 @@ export interface StorageTx extends StorageReader {
   writeBlob(type: string, id: string, version: number, data: Buffer): Promise<void>;
   /**
    * Bulk load of versions read from an export (`src/storage/ndjson/`), in their original order,
-   * into a store that was empty when the import began: each item is written exactly as given
+   * into a store that was empty when the import began — or of resources new to the store that no
+   * one else writes (server-written AuditEvents, `appendChained`): each item is written exactly as given
    * (version number, lastUpdated, method, JSON text, derived rows), like `writeVersion` /
    * `deleteVersion` would, without any check. Storage order (`HistoryEntry.seq`) follows the
    * order of the items.

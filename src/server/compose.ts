@@ -119,7 +119,17 @@ export async function createServer(config: Config, parts: ServerParts = {}): Pro
         maxBundleEntries: config.maxBundleEntries,
       },
     },
-    { capability: { software: { name: 'cahier-de-liaison', version: packageVersion() } }, auditLog: logger, audit: config.audit },
+    {
+      capability: {
+        software: { name: 'cahier-de-liaison', version: packageVersion() },
+        oauth: {
+          ...(config.auth.endpoints.authorization ? { authorize: config.auth.endpoints.authorization } : {}),
+          ...(config.auth.endpoints.token ? { token: config.auth.endpoints.token } : {}),
+        },
+      },
+      auditLog: logger,
+      audit: config.audit,
+    },
   );
   const auth = await authenticator(config, logger);
   const smartConfiguration = smartConfigurationFor(config.auth, { resourceTypes: config.resourceTypes });

@@ -14,7 +14,13 @@ export type StoreDump = Record<string, string[]>;
 const R = 'JOIN resources r ON r.rid = t.rid JOIN search_params p ON p.pid = t.pid';
 
 const QUERIES: Array<{ name: string; sql: string; ordered?: boolean }> = [
-  { name: 'resources (rid order)', sql: 'SELECT type, id FROM resources ORDER BY rid', ordered: true },
+  // The order resources were first written in (an import numbers them in that order; the source's
+  // own rids may interleave differently where writers ran concurrently, e.g. the audit writer).
+  {
+    name: 'resources (first-write order)',
+    sql: 'SELECT r.type, r.id FROM resources r ORDER BY (SELECT min(h.hid) FROM history h WHERE h.rid = r.rid)',
+    ordered: true,
+  },
   {
     name: 'resources',
     sql: `SELECT r.type, r.id, r.version, r.last_updated, r.deleted, r.patient_id, r.label_mask, o.type AS owner_type, o.id AS owner_id,

@@ -19,11 +19,18 @@ export interface AuditLogger {
 const BATCH_DELAY_MS = 20;
 /** …unless this many are pending. */
 const BATCH_SIZE = 500;
+/**
+ * Beyond this many events waiting, requests wait for the audit log to catch up (`whenCaughtUp`)
+ * before they are answered: memory stays bounded and no event is dropped when the database
+ * writes AuditEvents more slowly than requests produce them.
+ */
+const MAX_BACKLOG = 20_000;
 
 export class Auditor {
   private pending: Array<Record<string, unknown>> = [];
   private flushing: Promise<void> | undefined;
   private wakeUp: (() => void) | undefined;
+  private backlogWaiters: Array<() => void> = [];
 
   constructor(
     private readonly storage: Storage,
@@ -40,6 +47,20 @@ export class Auditor {
     this.pending.push(...events);
     this.flushing ??= this.delay().then(() => this.flush());
     if (this.pending.length >= BATCH_SIZE) this.wakeUp?.();
+  }
+
+  /** Resolves at once while the backlog is under its bound, else once it is back under half of it. */
+  whenCaughtUp(): Promise<void> | undefined {
+    if (this.pending.length <= MAX_BACKLOG) return undefined;
+    this.wakeUp?.();
+    return new Promise<void>((resolve) => this.backlogWaiters.push(resolve));
+  }
+
+  private releaseBacklog(): void {
+    if (this.backlogWaiters.length === 0 || this.pending.length > MAX_BACKLOG / 2) return;
+    const waiters = this.backlogWaiters;
+    this.backlogWaiters = [];
+    for (const w of waiters) w();
   }
 
   /** Resolves when every event queued so far is stored. */
@@ -87,11 +108,13 @@ export class Auditor {
           };
         });
         await this.storage.appendAuditEvents(writes);
+        this.releaseBacklog();
       }
     } catch (e) {
       this.log.error({ err: { type: (e as Error).name, message: (e as Error).message } }, 'audit write failed');
     } finally {
       this.flushing = undefined;
+      if (this.pending.length === 0) this.releaseBacklog();
       if (this.pending.length > 0) this.flushing = this.delay().then(() => this.flush());
     }
   }
