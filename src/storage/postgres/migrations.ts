@@ -124,6 +124,28 @@ export const migrations: Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    description: 'index rows reached by (rid, pid); dates also by end; resources by (type, rid) for searches without a driving filter',
+    sql: `
+      CREATE INDEX sp_token_rid_pid ON sp_token (rid, pid);
+      CREATE INDEX sp_string_rid_pid ON sp_string (rid, pid);
+      CREATE INDEX sp_date_rid_pid ON sp_date (rid, pid);
+      CREATE INDEX sp_date_end ON sp_date (pid, "end", start, rid);
+      CREATE INDEX sp_reference_rid_pid ON sp_reference (rid, pid);
+      CREATE INDEX sp_number_rid_pid ON sp_number (rid, pid);
+      CREATE INDEX sp_quantity_rid_pid ON sp_quantity (rid, pid);
+      CREATE INDEX sp_uri_rid_pid ON sp_uri (rid, pid);
+      DROP INDEX sp_token_rid;
+      DROP INDEX sp_string_rid;
+      DROP INDEX sp_date_rid;
+      DROP INDEX sp_reference_rid;
+      DROP INDEX sp_number_rid;
+      DROP INDEX sp_quantity_rid;
+      DROP INDEX sp_uri_rid;
+      CREATE INDEX resources_type_rid ON resources (type, rid);
+    `,
+  },
 ];
 
 /** Advisory-lock namespace of schema migrations (first key); the second key hashes the schema. */

@@ -103,11 +103,18 @@ export async function runSearch(query: Query, pidOf: PidOf, q: SearchQuery): Pro
   }
   // ORDER BY names the output columns, so each sort expression is computed once per row.
   const order = sorts.map((s, i) => `k${i} ${s.descending ? 'DESC' : 'ASC'}`).join(', ');
+  // Without a driving filter or a sort, walk the type newest first and stop at the page: the
+  // OFFSET 0 fence keeps the planner from estimating the checks (correlated, often misjudged as
+  // very selective) and choosing to read every candidate and sort them.
+  const from =
+    driver < 0 && req.sort.length === 0
+      ? { sql: '(SELECT * FROM resources WHERE type = ? AND deleted = 0 ORDER BY rid DESC OFFSET 0) a', params: [req.resourceType] }
+      : { sql: 'resources a', params: [] };
   const rows = await run<MatchRow>(query, {
     sql: `SELECT a.rid, a.type, a.id, a.version, a.last_updated, h.json, a.patient_id, ${keyCols}
-      FROM resources a JOIN history h ON h.hid = a.hid
+      FROM ${from.sql} JOIN history h ON h.hid = a.hid
       WHERE ${cond.sql} ORDER BY ${order} LIMIT ?`,
-    params: [...keyParams, ...cond.params, req.count + 1],
+    params: [...keyParams, ...from.params, ...cond.params, req.count + 1],
   });
   const page = rows.slice(0, req.count);
   result.matches = page.map(toVersion);
