@@ -96,6 +96,8 @@ describe('search: criteria', () => {
     assert.deepEqual(await s.ids('/Patient?given=zoe'), ['p4']);
     assert.deepEqual(await s.ids('/Patient?name=hel'), ['p1']);
     assert.deepEqual(await s.ids('/Patient?family:exact=Lefèvre'), ['p1']);
+    // The same name with the accent typed as a combining mark (NFD) is the same text.
+    assert.deepEqual(await s.ids(`/Patient?family:exact=${encodeURIComponent('Lefèvre'.normalize('NFD'))}`), ['p1']);
     assert.deepEqual(await s.ids('/Patient?family:exact=Lefevre'), []);
     assert.deepEqual(await s.ids('/Patient?family:exact=Lefè'), []);
     assert.deepEqual(await s.ids('/Patient?family:exact=LEFÈVRE-DURAND'), ['p3']);

@@ -142,6 +142,9 @@ describe('search: paging, sorting, totals', () => {
     const capped = await s.bundle('/DocumentReference?_count=100000');
     assert.equal(capped.entry.length, 50);
     assert.ok(capped.link.some((l: any) => l.relation === 'next'));
+    // However many digits: capped, not refused.
+    assert.equal((await s.bundle('/DocumentReference?_count=123456789012345678901234567890')).entry.length, 50);
+    assert.equal((await s.status('/DocumentReference?_count=-1')).status, 400);
     assert.equal(matchIdsOf(await s.bundle('/DocumentReference?patient=pe&_count=1')).length, 1);
     assert.equal((await s.status('/DocumentReference?_count=abc')).status, 400);
     assert.equal((await s.status('/DocumentReference?_count=2&_count=3')).status, 400);

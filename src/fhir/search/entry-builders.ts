@@ -99,7 +99,7 @@ const tokenString: EntryBuilder = (v, param, emit) => {
 // ---- string ----
 
 const emitString = (s: string | undefined, param: string, emit: Emit): void => {
-  if (s !== undefined) emit({ kind: 'string', param, norm: foldText(s), exact: s });
+  if (s !== undefined) emit({ kind: 'string', param, norm: foldText(s), exact: s.normalize('NFC') });
 };
 
 const stringPrimitive: EntryBuilder = (v, param, emit) => emitString(str(v), param, emit);

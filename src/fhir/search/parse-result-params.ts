@@ -146,7 +146,7 @@ export function applyResultParam(ctx: ResultParamContext, req: SearchRequest, na
   }
   switch (base) {
     case '_count': {
-      if (!/^\d{1,9}$/.test(value)) throw errors.badRequest(`Invalid '_count' value '${value}': expected a non-negative integer`);
+      if (!/^\d+$/.test(value)) throw errors.badRequest(`Invalid '_count' value '${value}': expected a non-negative integer`);
       req.count = Math.min(Number(value), ctx.maxCount);
       return;
     }

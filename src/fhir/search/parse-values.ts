@@ -71,7 +71,8 @@ export function parseOfTypeValue(param: string, raw: string): TokenValue {
 
 export function parseStringValue(raw: string, exact: boolean): string {
   const v = unescapeValue(raw);
-  return exact ? v : foldText(v);
+  // :exact compares canonically equivalent text as equal (an accent typed as a combining mark).
+  return exact ? v.normalize('NFC') : foldText(v);
 }
 
 /** `[prefix]date`; `ap` values are widened around `now` (see `approximateRange`). */
