@@ -7,7 +7,6 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Storage } from '../engine/storage-port.js';
 import { isPostgresUrl } from './database-config.js';
-import { PostgresStorage } from './postgres/postgres-storage.js';
 import { SqliteStorage, type SqliteSynchronous } from './sqlite/sqlite-storage.js';
 
 export interface StorageConfig {
@@ -25,6 +24,8 @@ export interface StorageConfig {
 
 export async function openStorage(config: StorageConfig): Promise<Storage> {
   if (config.databaseUrl !== undefined && isPostgresUrl(config.databaseUrl)) {
+    // Loaded only when used: the pg driver is a noticeable part of an SQLite server's start-up.
+    const { PostgresStorage } = await import('./postgres/postgres-storage.js');
     return PostgresStorage.open({
       connectionString: config.databaseUrl,
       schema: config.databaseSchema ?? 'public',
