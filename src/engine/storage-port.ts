@@ -80,16 +80,6 @@ export interface HistoryEntry extends StoredVersion {
 /** Keyset position of a search page: the sort values of the last match, then its storage key. */
 export type SearchPosition = Array<string | number>;
 
-export interface TransactionOptions {
-  /**
-   * false: the commit may be acknowledged before it reaches stable storage (SQLite
-   * synchronous=NORMAL in WAL mode, PostgreSQL synchronous_commit=off). It survives a crash of
-   * the server process, not a power loss or an operating-system crash, and a later durable commit
-   * makes it durable too. For the background audit log only; default true.
-   */
-  durable?: boolean;
-}
-
 export interface SearchQuery {
   request: SearchRequest;
   /** Continue after this position (from the previous page's `next`). */
@@ -173,11 +163,14 @@ export interface Storage extends StorageReader {
    * Runs `fn` atomically: all its writes commit together and are durable when the returned
    * promise resolves, or none are applied when it rejects. `fn` must only await storage calls.
    */
-  transaction<T>(fn: (tx: StorageTx) => Promise<T>, options?: TransactionOptions): Promise<T>;
+  transaction<T>(fn: (tx: StorageTx) => Promise<T>): Promise<T>;
   /**
    * Stores server-written AuditEvents (version 1) and links each into the audit chain after the
-   * current head, in order (`appendChained`), atomically and without waiting for stable storage
-   * (`durable: false`). An adapter may do the work off the event loop.
+   * current head, in order (`appendChained`), atomically. Unlike `transaction`, the commit may be
+   * acknowledged before it reaches stable storage (SQLite synchronous=NORMAL in WAL mode,
+   * PostgreSQL synchronous_commit=off): it survives a crash of the server process, not a power
+   * loss, and the next durable commit makes it durable too. An adapter may do the work off the
+   * event loop.
    */
   appendAuditEvents(events: VersionWrite[]): Promise<void>;
   /** Health probe for /readyz. */

@@ -1,15 +1,14 @@
 /**
  * Writes AuditEvents in the background, in batches, chained into a tamper-evident log: each
- * link's hash is sha256(previous hash + the event's stored JSON). Audit writes never delay or
- * fail the request they describe; a failure to write is logged (without patient data).
+ * link's hash is sha256(previous hash + the event's stored JSON, see audit-chain.ts). Audit writes
+ * never fail the request they describe, and delay it only while the backlog is over its bound; a
+ * failure to write is logged (without patient data).
  */
 import type { ResourceIndexer } from '../engine-deps.js';
 import { newId, instant } from '../resource-ids.js';
 import type { Storage, VersionWrite } from '../storage-port.js';
 import { compartmentOf } from '../access/compartment.js';
 import { finalizeJson } from '../write/prepare.js';
-
-export { chainHash } from './audit-chain.js';
 
 export interface AuditLogger {
   error(obj: object, msg: string): void;

@@ -5,7 +5,7 @@ import type { RequestContext } from '../engine-deps.js';
 import type { EngineCore } from '../engine-core.js';
 import type { FhirResponse } from '../fhir-request.js';
 import { decodeCursor, encodeCursor } from '../paging-cursor.js';
-import { auditedResources } from '../audit-patients.js';
+import { auditedResources } from '../audited-resources.js';
 import { etag, instant } from '../resource-ids.js';
 import type { HistoryEntry, HistoryQuery, StorageReader } from '../storage-port.js';
 

@@ -5,13 +5,11 @@ import type { FhirResponse, RequestHeaders } from '../fhir-request.js';
 import { parseETag } from '../resource-ids.js';
 import { storedResponse, versionHeaders } from '../responses.js';
 import type { StorageReader, StoredVersion } from '../storage-port.js';
-import { auditPatients } from '../audit-patients.js';
+import { auditedResources } from '../audited-resources.js';
 import type { RequestContext } from '../engine-deps.js';
 
-const auditOf = async (reader: StorageReader, v: StoredVersion, withVersion: boolean) => ({
-  resources: [withVersion ? `${v.type}/${v.id}/_history/${v.version}` : `${v.type}/${v.id}`],
-  patients: await auditPatients(reader, [v]),
-});
+const auditOf = (reader: StorageReader, v: StoredVersion, withVersion: boolean) =>
+  auditedResources(reader, [v], (x) => (withVersion ? `${x.type}/${x.id}/_history/${x.version}` : `${x.type}/${x.id}`));
 
 /** `v` was read under the caller's access constraint: its bytes (Binary) may be fetched. */
 async function present(core: EngineCore, reader: StorageReader, v: StoredVersion, headers: RequestHeaders): Promise<FhirResponse> {

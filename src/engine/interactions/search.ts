@@ -9,7 +9,7 @@ import type { FhirResponse, Preferences } from '../fhir-request.js';
 import { decodeSearchCursor, encodeSearchCursor } from '../paging-cursor.js';
 import { expandPractitionerChains } from '../rules/practitioner-chains.js';
 import { shaperFor } from '../search-shaping.js';
-import { auditedResources } from '../audit-patients.js';
+import { auditedResources } from '../audited-resources.js';
 import type { SearchQuery, StorageReader } from '../storage-port.js';
 
 const queryString = (params: Array<[string, string]>): string =>

@@ -7,7 +7,7 @@
  * WAL flushes of concurrent commits by itself.
  */
 import type pg from 'pg';
-import type { AuditChainLink, HistoryEntry, Storage, StorageTx, TransactionOptions, VersionWrite } from '../../engine/storage-port.js';
+import type { AuditChainLink, HistoryEntry, Storage, StorageTx, VersionWrite } from '../../engine/storage-port.js';
 import { appendChained } from '../../engine/audit/audit-chain.js';
 import { StorageUnavailableError, translateError, unavailableReason } from './errors.js';
 import { migrate } from './migrations.js';
@@ -105,13 +105,17 @@ export class PostgresStorage extends PgReads implements Storage {
 
   appendAuditEvents(events: VersionWrite[]): Promise<void> {
     // PostgreSQL does the work in its own processes; the chain head is locked by auditChainHead.
-    return this.transaction((tx) => appendChained(tx, events), { durable: false });
+    return this.inTransaction('BEGIN; SET LOCAL synchronous_commit = off', (tx) => appendChained(tx, events));
   }
 
-  transaction<T>(fn: (tx: StorageTx) => Promise<T>, options?: TransactionOptions): Promise<T> {
+  transaction<T>(fn: (tx: StorageTx) => Promise<T>): Promise<T> {
+    return this.inTransaction('BEGIN', fn);
+  }
+
+  private inTransaction<T>(begin: string, fn: (tx: StorageTx) => Promise<T>): Promise<T> {
     const overlay = new Map<string, number>();
     return this.onConnection(
-      options?.durable === false ? 'BEGIN; SET LOCAL synchronous_commit = off' : 'BEGIN',
+      begin,
       (query) => fn(new PgTx(query, this.params, overlay, this.schema)),
       () => this.params.merge(overlay),
     );

@@ -8,6 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { appendChained } from '../../engine/audit/audit-chain.js';
 import type { VersionWrite } from '../../engine/storage-port.js';
+import { configureWriter } from './connection-settings.js';
 import { ParamIds } from './index-writer.js';
 import { SqliteTx } from './sqlite-tx.js';
 
@@ -44,11 +45,7 @@ export type AuditWorkerReply = { id: number; error?: string };
 
 function serve(port: NonNullable<typeof parentPort>, data: AuditWorkerData): void {
   const db = new Database(data.file);
-  db.pragma('synchronous = NORMAL');
-  db.pragma(`cache_size = ${-1024 * data.cacheMiB}`);
-  db.pragma('busy_timeout = 5000');
-  db.pragma('temp_store = MEMORY');
-  db.pragma('wal_autocheckpoint = 16384');
+  configureWriter(db, { synchronous: 'NORMAL', cacheMiB: data.cacheMiB });
   const tx = new SqliteTx(db, new ParamIds(db));
   const begin = db.prepare('BEGIN IMMEDIATE');
   const commit = db.prepare('COMMIT');

@@ -29,8 +29,6 @@ export class GroupCommit {
   private readonly release: BetterSqlite3.Statement;
   private readonly rollbackTo: BetterSqlite3.Statement;
   private idleWaiters: Array<() => void> = [];
-  /** WAL syncs in flight (settled promises: drain waits for them). */
-  private readonly syncs = new Set<Promise<void>>();
 
   /**
    * `walSync`: when given, the connection commits with synchronous=NORMAL and a durable unit
@@ -70,10 +68,10 @@ export class GroupCommit {
     });
   }
 
-  /** Resolves once every queued unit has been committed or rejected. */
+  /** Resolves once every queued unit has been committed or rejected, and its WAL sync is done. */
   async drain(): Promise<void> {
     if (this.running || this.scheduled || this.queue.length > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
-    await Promise.all([...this.syncs]);
+    await this.walSync?.idle();
   }
 
   private schedule(): void {
@@ -111,7 +109,7 @@ export class GroupCommit {
     }
     this.running = false;
     const needsSync = commitError === undefined && this.walSync !== undefined && batch.some((u, i) => u.durable && outcomes[i]?.ok);
-    const synced = needsSync ? this.track(this.walSync!.sync()) : undefined;
+    const synced = needsSync ? this.walSync!.sync() : undefined;
     batch.forEach((unit, i) => {
       const o = outcomes[i];
       if (commitError !== undefined) unit.reject(commitError);
@@ -139,15 +137,5 @@ export class GroupCommit {
       this.idleWaiters = [];
       for (const w of waiters) w();
     }
-  }
-
-  private track(sync: Promise<void>): Promise<void> {
-    const settled = sync.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.syncs.add(settled);
-    void settled.then(() => this.syncs.delete(settled));
-    return sync;
   }
 }

@@ -5,8 +5,9 @@
 import Database from 'better-sqlite3';
 import type BetterSqlite3 from 'better-sqlite3';
 import { appendChained } from '../../engine/audit/audit-chain.js';
-import type { AuditChainLink, HistoryEntry, Storage, StorageTx, TransactionOptions, VersionWrite } from '../../engine/storage-port.js';
+import type { AuditChainLink, HistoryEntry, Storage, StorageTx, VersionWrite } from '../../engine/storage-port.js';
 import { AuditWorker } from './audit-worker.js';
+import { configureWriter } from './connection-settings.js';
 import { GroupCommit } from './group-commit.js';
 import { ParamIds } from './index-writer.js';
 import { migrate } from './migrations.js';
@@ -53,18 +54,9 @@ export class SqliteStorage extends SqliteReads implements Storage {
   static open(options: SqliteOptions): SqliteStorage {
     const cachePages = -1024 * (options.cacheMiB ?? 64);
     const writeDb = new Database(options.file);
-    writeDb.pragma('journal_mode = WAL');
     const synchronous = options.synchronous ?? 'FULL';
     // FULL is implemented by WalSync on top of NORMAL commits.
-    writeDb.pragma(`synchronous = ${synchronous === 'FULL' ? 'NORMAL' : synchronous}`);
-    writeDb.pragma(`cache_size = ${cachePages}`);
-    writeDb.pragma('busy_timeout = 5000');
-    writeDb.pragma('foreign_keys = OFF');
-    writeDb.pragma('wal_autocheckpoint = 16384');
-    // Each group-commit unit runs in a savepoint, whose statement journal keeps the original of
-    // every page the unit changes. On disk that is a 4 KiB write syscall per page (most of the
-    // system time of a write); in memory it costs nothing and is never needed after a crash.
-    writeDb.pragma('temp_store = MEMORY');
+    configureWriter(writeDb, { synchronous: synchronous === 'FULL' ? 'NORMAL' : synchronous, cacheMiB: options.cacheMiB ?? 64 });
     migrate(writeDb);
     const readDb = new Database(options.file, { readonly: true });
     readDb.pragma(`cache_size = ${cachePages}`);
@@ -76,9 +68,9 @@ export class SqliteStorage extends SqliteReads implements Storage {
     return new SqliteStorage(readDb, writeDb, new ParamIds(readDb), new ParamIds(writeDb), options.maxBatch ?? 256, walSync, auditWorker);
   }
 
-  transaction<T>(fn: (tx: StorageTx) => Promise<T>, options?: TransactionOptions): Promise<T> {
+  transaction<T>(fn: (tx: StorageTx) => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(new Error('storage is closed'));
-    return this.group.run(() => fn(this.tx), options?.durable ?? true);
+    return this.group.run(() => fn(this.tx));
   }
 
   appendAuditEvents(events: VersionWrite[]): Promise<void> {

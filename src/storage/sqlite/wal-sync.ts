@@ -19,8 +19,9 @@ export type FileSync = (fd: number, done: (error: NodeJS.ErrnoException | null) 
 export class WalSync {
   private readonly fd: number;
   private inFlight = false;
+  /** Callers for the next sync (the one in flight may have started before their frames). */
   private waiting: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
-  private current: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
+  private idleWaiters: Array<() => void> = [];
   private closed = false;
 
   /** `walFile`: the database's `-wal` file, which must exist (the connection is in WAL mode). */
@@ -41,25 +42,32 @@ export class WalSync {
     });
   }
 
+  /** Resolves once no sync is in flight or waiting (failed ones included). */
+  idle(): Promise<void> {
+    if (!this.inFlight) return Promise.resolve();
+    return new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+  }
+
   private start(): void {
     this.inFlight = true;
-    this.current = this.waiting;
+    const covered = this.waiting;
     this.waiting = [];
     this.syncFile(this.fd, (error) => {
-      const done = this.current;
-      this.current = [];
       this.inFlight = false;
-      for (const w of done) {
+      for (const w of covered) {
         if (error) w.reject(error);
         else w.resolve();
       }
-      if (this.waiting.length > 0) this.start();
+      if (this.waiting.length > 0) return this.start();
+      const idle = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const w of idle) w();
     });
   }
 
-  /** Waits for the sync in flight (if any), then closes the file. */
+  /** Waits for the syncs in flight or waiting, then closes the file. */
   async close(): Promise<void> {
-    while (this.inFlight || this.waiting.length > 0) await this.sync().catch(() => undefined);
+    await this.idle();
     this.closed = true;
     closeSync(this.fd);
   }

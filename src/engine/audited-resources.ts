@@ -1,7 +1,7 @@
 /**
- * The patients an AuditEvent names for what a read returned (BALP: the patient entity): a
- * version's own notebook, or, for the resources that have none of their own (Binary, Provenance),
- * the notebook of the resource they belong to.
+ * What the AuditEvents of a read name (BALP): the resources returned and the patients whose
+ * notebooks they belong to — a version's own notebook, or, for the resources that have none of
+ * their own (Binary, Provenance), the notebook of the resource they belong to.
  */
 import { compartmentOf } from './access/compartment.js';
 import type { StorageReader, StoredVersion } from './storage-port.js';
@@ -44,6 +44,3 @@ export async function auditedResources(reader: StorageReader, versions: StoredVe
   return out;
 }
 
-export async function auditPatients(reader: StorageReader, versions: StoredVersion[]): Promise<string[]> {
-  return (await auditedResources(reader, versions, (v) => `${v.type}/${v.id}`)).patients;
-}
